@@ -1,0 +1,22 @@
+// Hex, base64 and base64url as real artifacts carry them.
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "iotops/core/bytes.hpp"
+
+namespace iotops {
+
+std::string hex_encode(ByteView data, bool upper = false);
+// Accepts upper and lower case and ignores ASCII whitespace and ':' separators.
+Bytes hex_decode(std::string_view text);
+
+std::string base64_encode(ByteView data);     // RFC 4648 section 4, padded
+std::string base64url_encode(ByteView data);  // RFC 4648 section 5, unpadded
+// Decodes either alphabet, padded or unpadded, ignoring whitespace and JSON's "\/" escape.
+// Throws Error(malformed) saying at which character it failed.
+Bytes base64_decode(std::string_view text);
+// Strict base64url without padding, as JWS requires.
+Bytes base64url_decode_strict(std::string_view text);
+
+}  // namespace iotops
