@@ -1,0 +1,4 @@
+// The codec area: CBOR with spans, JSON helpers, YANG-CBOR (SID) and input sniffing.
+#pragma once
+#include "iotops/codec/cbor.hpp"
+#include "iotops/codec/sniff.hpp"
