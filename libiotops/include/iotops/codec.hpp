@@ -1,4 +1,5 @@
 // The codec area: CBOR with spans, JSON helpers, YANG-CBOR (SID) and input sniffing.
 #pragma once
 #include "iotops/codec/cbor.hpp"
+#include "iotops/codec/json.hpp"
 #include "iotops/codec/sniff.hpp"
