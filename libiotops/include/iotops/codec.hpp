@@ -3,3 +3,4 @@
 #include "iotops/codec/cbor.hpp"
 #include "iotops/codec/json.hpp"
 #include "iotops/codec/sniff.hpp"
+#include "iotops/codec/yang_cbor.hpp"
