@@ -206,8 +206,8 @@ private:
         switch (f.kind) {
             case Frame::bytes:
             case Frame::text: {
-                const auto& chunk = v.is_bytes() ? v.as_bytes() : to_bytes(v.as_text());
-                f.chunks.append(chunk.begin(), chunk.end());
+                if (v.is_bytes()) f.chunks.append(v.as_bytes().begin(), v.as_bytes().end());
+                else f.chunks += v.as_text();
                 return std::nullopt;
             }
             case Frame::array: f.value.as_array().push_back(std::move(v)); break;
