@@ -298,3 +298,13 @@ TEST_CASE("reused contexts: many signatures, failures in between, several thread
         CHECK(bad == 80);
     }
 }
+
+TEST_CASE("PEM readers never prompt for a passphrase") {
+    // An encrypted private key given where a public key is expected is malformed input, not a tty prompt.
+    std::string pem = PrivateKey::generate(KeyType::p256).pkcs8_pem(std::string("pw"));
+    CHECK(kind_of([&] { PublicKey::load(as_bytes(pem)); }) == ErrorKind::malformed);
+    std::string legacy =
+        "-----BEGIN PUBLIC KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\n"
+        "AAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----\n";
+    CHECK(kind_of([&] { PublicKey::load(as_bytes(legacy)); }) == ErrorKind::malformed);
+}

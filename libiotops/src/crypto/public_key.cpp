@@ -58,7 +58,7 @@ PublicKey PublicKey::load(ByteView pem_or_der) {
     PkeyPtr pkey;
     if (looks_like_pem(pem_or_der)) {
         auto bio = memory_bio(pem_or_der);
-        pkey.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+        pkey.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, no_pem_passphrase, nullptr));
         if (!pkey) throw_openssl(ErrorKind::malformed, "public key: not a PEM SubjectPublicKeyInfo");
     } else {
         const unsigned char* p = pem_or_der.data();
