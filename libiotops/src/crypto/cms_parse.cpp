@@ -52,7 +52,11 @@ CmsPtr load(ByteView input, Bytes& der) {
     if (text.find("-----BEGIN ") != std::string_view::npos) {
         der = pem_to_der(input);
     } else if (input[0] != 0x30 && is_base64_text(input)) {
-        der = base64_decode(text);
+        try {
+            der = base64_decode(text);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::malformed, std::string("cms: neither der, pem nor base64: ") + e.what());
+        }
     } else {
         der.assign(input.begin(), input.end());
     }
