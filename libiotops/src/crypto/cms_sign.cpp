@@ -11,7 +11,6 @@ namespace {
 using AsnTimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
 
 const EVP_MD* digest_for(const PrivateKey& key, std::optional<Hash> wanted) {
-    if (key.type() == KeyType::ed25519) return EVP_sha512();  // RFC 8419 section 3.1
     Hash h = wanted.value_or(key.type() == KeyType::p384 ? Hash::sha384 : Hash::sha256);
     switch (h) {
         case Hash::sha256: return EVP_sha256();
@@ -48,14 +47,10 @@ Bytes sign(ByteView content, const PrivateKey& key, const Certificate& certifica
     if (!cms) throw_openssl(ErrorKind::internal, "cms sign");
     if (CMS_set1_eContentType(cms.get(), type.get()) != 1) throw_openssl(ErrorKind::internal, "cms sign: econtent type");
 
-    CMS_SignerInfo* si = CMS_add1_signer(cms.get(), cert, pkey, digest_for(key, options.hash), flags);
-    if (si == nullptr) throw_openssl(ErrorKind::usage, "cms sign: adding the signer");
-    if (options.signing_time) {
-        // ASN1_TIME_set picks UTCTime for 1950-2049 and GeneralizedTime otherwise, as RFC 5652 11.3 asks.
-        AsnTimePtr t(ASN1_TIME_set(nullptr, to_time_t(*options.signing_time)));
-        if (!t || CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, t->type, t.get(), -1) != 1)
-            throw_openssl(ErrorKind::internal, "cms sign: signing time");
-    }
+    // ASN1_TIME_set picks UTCTime for 1950-2049 and GeneralizedTime otherwise, as RFC 5652 11.3 asks.
+    AsnTimePtr signing_time(ASN1_TIME_set(nullptr, to_time_t(options.signing_time.value_or(now()))));
+    if (!signing_time) throw_openssl(ErrorKind::internal, "cms sign: signing time");
+
     // OpenSSL refuses a certificate twice, so skip repeats (e.g. the signer's own among the extras).
     std::vector<X509*> added;
     if (options.include_signer_certificate) added.push_back(cert);
@@ -66,8 +61,16 @@ Bytes sign(ByteView content, const PrivateKey& key, const Certificate& certifica
         added.push_back(x);
     }
 
-    BioPtr in = memory_bio(content);
-    if (CMS_final(cms.get(), in.get(), nullptr, flags) != 1) throw_openssl(ErrorKind::internal, "cms sign: signing");
+    if (cms_detail::is_eddsa(pkey)) {
+        cms_detail::sign_eddsa(cms.get(), cert, pkey, content, signing_time.get(), flags);
+    } else {
+        BioPtr in = memory_bio(content);
+        CMS_SignerInfo* si = CMS_add1_signer(cms.get(), cert, pkey, digest_for(key, options.hash), flags);
+        if (si == nullptr) throw_openssl(ErrorKind::usage, "cms sign: adding the signer");
+        if (CMS_signed_add1_attr_by_NID(si, NID_pkcs9_signingTime, signing_time->type, signing_time.get(), -1) != 1)
+            throw_openssl(ErrorKind::internal, "cms sign: signing time");
+        if (CMS_final(cms.get(), in.get(), nullptr, flags) != 1) throw_openssl(ErrorKind::internal, "cms sign: signing");
+    }
 
     int len = i2d_CMS_ContentInfo(cms.get(), nullptr);
     if (len <= 0) throw_openssl(ErrorKind::internal, "cms sign: encoding");

@@ -26,6 +26,15 @@ std::optional<std::string> attribute_problem(CMS_SignerInfo* si, const ASN1_OBJE
     return std::nullopt;
 }
 
+bool any_eddsa_signer(STACK_OF(CMS_SignerInfo) * sis) {
+    for (int i = 0; i < sk_CMS_SignerInfo_num(sis); ++i) {
+        EVP_PKEY* pkey = nullptr;
+        CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(sis, i), &pkey, nullptr, nullptr, nullptr);
+        if (is_eddsa(pkey)) return true;
+    }
+    return false;
+}
+
 // Fills signature_valid / signature_error. Signer certificates are already attached to the SignerInfos.
 void check_signatures(CMS_ContentInfo* cms, STACK_OF(X509) * candidates, std::optional<ByteView> detached,
                       const VerifyOptions& options, VerifyResult& r) {
@@ -44,6 +53,14 @@ void check_signatures(CMS_ContentInfo* cms, STACK_OF(X509) * candidates, std::op
         } else if (auto problem = attribute_problem(si, CMS_get0_eContentType(cms))) {
             return fail(i, *problem);
         }
+    }
+
+    if (any_eddsa_signer(sis)) {
+        for (int i = 0; i < n; ++i)
+            if (auto problem = verify_signer_by_hand(sk_CMS_SignerInfo_value(sis, i), r.content))
+                return fail(i, *problem);
+        r.signature_valid = true;
+        return;
     }
 
     ERR_clear_error();
