@@ -26,6 +26,17 @@ std::optional<std::string> attribute_problem(CMS_SignerInfo* si, const ASN1_OBJE
     return std::nullopt;
 }
 
+// OpenSSL 3.0's CMS_verify copies a memory BIO given as detached content into a new one that it leaks
+// when the digest BIOs cannot be set up (e.g. an unknown digest algorithm); a null filter on top keeps
+// it from taking that path.
+BioPtr detached_content_bio(ByteView content) {
+    BioPtr mem = memory_bio(content);
+    BioPtr filter(BIO_new(BIO_f_null()));
+    if (!filter) throw_openssl(ErrorKind::internal, "cms verify");
+    BIO_push(filter.get(), mem.release());
+    return filter;
+}
+
 bool any_eddsa_signer(STACK_OF(CMS_SignerInfo) * sis) {
     for (int i = 0; i < sk_CMS_SignerInfo_num(sis); ++i) {
         EVP_PKEY* pkey = nullptr;
@@ -64,7 +75,7 @@ void check_signatures(CMS_ContentInfo* cms, STACK_OF(X509) * candidates, std::op
     }
 
     ERR_clear_error();
-    BioPtr content = detached ? memory_bio(*detached) : BioPtr();
+    BioPtr content = detached ? detached_content_bio(*detached) : BioPtr();
     if (CMS_verify(cms, candidates, nullptr, content.get(), nullptr, CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) == 1) {
         ERR_clear_error();
         r.signature_valid = true;
