@@ -1,4 +1,4 @@
-// CMS SignedData from outside: parse and verify (no anchors) must never crash or leak, only throw Error.
+// CMS SignedData from outside: parse and verify must never crash or leak, only throw Error.
 #include <cstddef>
 #include <cstdint>
 
@@ -6,14 +6,19 @@
 #include "iotops/crypto/cms.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    namespace cms = iotops::crypto::cms;
     iotops::ByteView input(data, size);
     try {
-        iotops::crypto::cms::SignedData sd = iotops::crypto::cms::parse(input);
-        iotops::crypto::cms::VerifyOptions options;
+        cms::SignedData sd = cms::parse(input);
         // A detached signature is checked over the input itself, so that path is exercised too.
         std::optional<iotops::ByteView> content;
         if (sd.detached) content = input;
-        (void)iotops::crypto::cms::verify(input, options, content);
+        cms::VerifyOptions options;  // no anchors
+        (void)cms::verify(input, options, content);
+        // The carried certificates as anchors, so the chain is built from outside input as well.
+        options.trust_anchors = sd.certificates;
+        options.required_eku = iotops::crypto::oid::kp_code_signing;
+        (void)cms::verify(input, options, content);
     } catch (const iotops::Error&) {
     }
     return 0;

@@ -392,10 +392,23 @@ TEST_CASE("required eku") {
     Bytes der = cms::sign(to_bytes("x"), pki.key, pki.cert);
     cms::VerifyOptions vo;
     vo.trust_anchors = {pki.ca};
+    CHECK(cms::verify(der, vo).ok());  // any purpose by default
     vo.required_eku = oid::kp_code_signing;
     cms::VerifyResult r = cms::verify(der, vo);
     CHECK(r.signature_valid);
     CHECK_FALSE(r.chain_valid);
+
+    // A signer that carries the EKU passes.
+    PrivateKey key = PrivateKey::generate(KeyType::p256);
+    CertificateSpec spec;
+    spec.subject = parse_name("CN=cms code signer");
+    spec.not_before = now() - std::chrono::hours(1);
+    spec.not_after = now() + std::chrono::hours(24);
+    spec.key_usage = ku_digital_signature;
+    spec.ext_key_usage = {oid::kp_code_signing};
+    Certificate cert = issue_certificate(spec, key.public_key(), pki.ca_key, &pki.ca);
+    cms::VerifyResult with_eku = cms::verify(cms::sign(to_bytes("x"), key, cert), vo);
+    CHECK_MESSAGE(with_eku.ok(), with_eku.chain_error);
 }
 
 TEST_CASE("signed attributes are required unless relaxed") {

@@ -78,7 +78,7 @@ struct VerifyResult {
     bool chain_valid = false;      // every signer certificate chains to a trust anchor at the time
     std::string chain_error;       // OpenSSL's reason, e.g. "certificate has expired"
     std::string econtent_type;     // dotted OID
-    Bytes content;                 // the signed content (attached, or the detached content given)
+    Bytes content;                 // the content (attached, or the detached one given); trust it only when ok()
     std::vector<Certificate> signers;  // signer certificates, one per SignerInfo when found
     std::vector<Certificate> chain;    // first signer's chain, leaf first, when chain_valid
 
