@@ -387,6 +387,17 @@ TEST_CASE("sign options: key id, signing time, extra certificates, capabilities"
           }) == ErrorKind::usage);
 }
 
+TEST_CASE("der whose content is pem text is still read as der") {
+    Pki pki = make_pki(KeyType::p256);
+    Bytes content = to_bytes(pki.ca.pem());
+    Bytes der = cms::sign(content, pki.key, pki.cert);
+    CHECK(cms::parse(der).content == content);
+    cms::VerifyOptions vo;
+    vo.trust_anchors = {pki.ca};
+    CHECK(cms::verify(der, vo).ok());
+    CHECK(cms::parse(as_bytes(cms::to_pem(der))).content == content);
+}
+
 TEST_CASE("required eku") {
     Pki pki = make_pki(KeyType::p256);
     Bytes der = cms::sign(to_bytes("x"), pki.key, pki.cert);

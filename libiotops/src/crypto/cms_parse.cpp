@@ -49,9 +49,12 @@ Bytes pem_to_der(ByteView in) {
 CmsPtr load(ByteView input, Bytes& der) {
     if (input.empty()) throw Error(ErrorKind::malformed, "cms: empty input");
     std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
-    if (text.find("-----BEGIN ") != std::string_view::npos) {
+    // A SEQUENCE with a long-form or indefinite length is binary (any real SignedData is over 127 bytes);
+    // checked first because signed content may itself hold PEM text.
+    bool binary = input.size() > 1 && input[0] == 0x30 && (input[1] & 0x80) != 0;
+    if (!binary && text.find("-----BEGIN ") != std::string_view::npos) {
         der = pem_to_der(input);
-    } else if (input[0] != 0x30 && is_base64_text(input)) {
+    } else if (!binary && is_base64_text(input)) {
         try {
             der = base64_decode(text);
         } catch (const Error& e) {
