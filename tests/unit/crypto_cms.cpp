@@ -447,3 +447,27 @@ TEST_CASE("signed attributes are required unless relaxed") {
     CHECK_MESSAGE(relaxed.ok(), relaxed.signature_error);
     CHECK_FALSE(cms::verify(tamper_econtent(der, content), vo).signature_valid);
 }
+
+TEST_CASE("signed contentType must equal eContentType (RFC 5652 11.1)") {
+    // Sign as id-data, then relabel the eContent as a voucher: every signature still verifies, which
+    // OpenSSL's CMS_verify accepts, but the signed attributes no longer describe the content.
+    Pki pki = make_pki(KeyType::p256);
+    BioPtr in = memory_bio(to_bytes("relabelled"));
+    unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP;
+    CmsPtr raw(CMS_sign(native(pki.cert), native(pki.key), nullptr, in.get(), flags));
+    REQUIRE(raw);
+    AsnObjPtr voucher(OBJ_txt2obj(oid::ct_anima_json_voucher, 1));
+    REQUIRE(CMS_set1_eContentType(raw.get(), voucher.get()) == 1);
+    int len = i2d_CMS_ContentInfo(raw.get(), nullptr);
+    Bytes der(static_cast<std::size_t>(len));
+    unsigned char* p = der.data();
+    i2d_CMS_ContentInfo(raw.get(), &p);
+
+    cms::VerifyOptions vo;
+    vo.trust_anchors = {pki.ca};
+    cms::VerifyResult r = cms::verify(der, vo);
+    CHECK(r.econtent_type == oid::ct_anima_json_voucher);
+    CHECK_FALSE(r.signature_valid);
+    CHECK(r.signature_error ==
+          "signed contentType 1.2.840.113549.1.7.1 differs from eContentType 1.2.840.113549.1.9.16.1.40");
+}
