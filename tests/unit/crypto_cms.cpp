@@ -452,7 +452,8 @@ TEST_CASE("signed contentType must equal eContentType (RFC 5652 11.1)") {
     // Sign as id-data, then relabel the eContent as a voucher: every signature still verifies, which
     // OpenSSL's CMS_verify accepts, but the signed attributes no longer describe the content.
     Pki pki = make_pki(KeyType::p256);
-    BioPtr in = memory_bio(to_bytes("relabelled"));
+    Bytes content = to_bytes("relabelled");
+    BioPtr in = memory_bio(content);  // borrows content
     unsigned int flags = CMS_BINARY | CMS_NOSMIMECAP;
     CmsPtr raw(CMS_sign(native(pki.cert), native(pki.key), nullptr, in.get(), flags));
     REQUIRE(raw);
