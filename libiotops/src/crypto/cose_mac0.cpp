@@ -55,9 +55,10 @@ Bytes Mac0::to_be_maced(ByteView payload, ByteView external_aad) const {
 }
 
 Verdict Mac0::check(ByteView key, ByteView payload, ByteView external_aad) const {
-    auto id = algorithm_id();
-    if (!id) return {false, "no alg header"};
-    if (algorithm_from_id(*id) != Algorithm::hmac256) return {false, "unsupported MAC algorithm " + std::to_string(*id)};
+    std::string reason;
+    auto alg = detail::supported_algorithm(protected_, unprotected_, reason);
+    if (!alg) return {false, reason};
+    if (*alg != Algorithm::hmac256) return {false, std::string(algorithm_name(*alg)) + " is not a MAC algorithm"};
     if (auto crit = detail::unknown_critical(protected_)) return {false, "critical header " + *crit + " not understood"};
     if (key.size() < min_key_size) return {false, "HMAC 256/256 key is shorter than 32 bytes"};
     if (!crypto::equal_constant_time(crypto::hmac_sha256(key, to_be_maced(payload, external_aad)), tag_))

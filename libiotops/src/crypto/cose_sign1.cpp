@@ -50,10 +50,9 @@ Bytes Sign1::to_be_signed(ByteView payload, ByteView external_aad) const {
 }
 
 Verdict Sign1::check(Verifier& verifier, ByteView payload, ByteView external_aad) const {
-    auto id = algorithm_id();
-    if (!id) return {false, "no alg header"};
-    auto alg = algorithm_from_id(*id);
-    if (!alg) return {false, "unsupported algorithm " + std::to_string(*id)};
+    std::string reason;
+    auto alg = detail::supported_algorithm(protected_, unprotected_, reason);
+    if (!alg) return {false, reason};
     if (!is_signature_algorithm(*alg))
         return {false, std::string(algorithm_name(*alg)) + " is not a signature algorithm"};
     if (auto crit = detail::unknown_critical(protected_)) return {false, "critical header " + *crit + " not understood"};

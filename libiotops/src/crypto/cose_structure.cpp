@@ -106,6 +106,14 @@ Message parse_message(ByteView data, std::uint64_t tag, std::string_view name) {
             if (key == pkey) fail(name, "header label " + cbor::diagnostic(key) + " is both protected and unprotected");
         if (label_is(key, label::crit)) fail(name, "crit header must be protected");
     }
+    // Shapes of the common headers, so that reading them later cannot fail.
+    for (const HeaderMap* h : {&m.protected_header, &m.unprotected_header}) {
+        if (const auto* v = h->find(label::alg); v && !v->is_int() && !v->is_text())
+            fail(name, "alg header must be an integer or a text string");
+        if (const auto* v = h->find(label::kid); v && !v->is_bytes()) fail(name, "kid header must be a byte string");
+        if (const auto* v = h->find(label::content_type); v && !v->is_uint() && !v->is_text())
+            fail(name, "content type header must be an unsigned integer or a text string");
+    }
     if (const auto* crit = m.protected_header.find(label::crit)) {
         if (!crit->is_array() || crit->as_array().empty())
             fail(name, "crit header must be a non-empty array of labels");
@@ -113,6 +121,21 @@ Message parse_message(ByteView data, std::uint64_t tag, std::string_view name) {
             if (!l.is_int() && !l.is_text()) fail(name, "crit header must hold integer or text labels");
     }
     return m;
+}
+
+std::optional<Algorithm> supported_algorithm(const HeaderMap& protected_header, const HeaderMap& unprotected_header,
+                                             std::string& reason) {
+    const cbor::Value* v = find_header(protected_header, unprotected_header, label::alg);
+    if (!v) {
+        reason = "no alg header";
+        return std::nullopt;
+    }
+    std::optional<Algorithm> alg;
+    if (v->is_uint() && v->as_uint() <= 64) alg = algorithm_from_id(static_cast<std::int64_t>(v->as_uint()));
+    if (v->type() == cbor::Type::negative_int && v->negative_argument() < 64)
+        alg = algorithm_from_id(-1 - static_cast<std::int64_t>(v->negative_argument()));
+    if (!alg) reason = "unsupported algorithm " + cbor::diagnostic(*v);
+    return alg;
 }
 
 Bytes encode_message(const Message& m, std::uint64_t tag, Form form) {

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "iotops/crypto/cose.hpp"
@@ -36,6 +37,10 @@ const cbor::Value* find_header(const HeaderMap& protected_header, const HeaderMa
 // Makes the headers to sign with: options' buckets plus alg in the protected one. Error(usage) when a
 // label sits in both buckets or alg is given with another value.
 void prepare_headers(const Options& options, Algorithm alg, HeaderMap& protected_header, HeaderMap& unprotected_header);
+
+// The alg header (protected first) when iotops implements it; otherwise nullopt and a reason.
+std::optional<Algorithm> supported_algorithm(const HeaderMap& protected_header, const HeaderMap& unprotected_header,
+                                             std::string& reason);
 
 // Critical headers (label 2) that iotops does not process; empty when all are understood.
 std::optional<std::string> unknown_critical(const HeaderMap& protected_header);
