@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -448,4 +449,23 @@ TEST_CASE("MAC_structure is built as RFC 9052 section 6.3 says") {
     cose::Mac0 m = cose::Mac0::create(key, to_bytes("payload"));
     CHECK(m.protected_bytes() == hex_decode("a10105"));
     CHECK(m.to_be_maced(to_bytes("payload")) == hex_decode("84644d41433043a1010540477061796c6f6164"));
+}
+
+TEST_CASE("new messages encode headers deterministically") {
+    auto key = crypto::PrivateKey::generate(crypto::KeyType::ed25519);
+    cose::Options options;
+    options.protected_header.set_kid(to_bytes("k"));
+    options.protected_header.set_content_type(std::string("application/cbor"));
+    options.unprotected_header.set(-1, cbor::Value::uint(1));
+    options.unprotected_header.set(4 + 100, cbor::Value::uint(2));
+    options.unprotected_header.set(5, cbor::Value::uint(3));
+    cose::Sign1 s = cose::Sign1::sign(key, cose::Algorithm::ed25519, to_bytes("p"), options);
+    // Protected: {1: -19, 3: "application/cbor", 4: h'6b'} in RFC 8949 core deterministic order.
+    CHECK(s.protected_bytes() == hex_decode("a3013203706170706c69636174696f6e2f63626f7204416b"));
+    // Unprotected: keys 5, 104, -1 (bytewise order of their encodings: 05, 18 68, 20).
+    Bytes wire = s.encode(cose::Form::untagged);
+    Bytes expected_unprotected = hex_decode("a30503186802" "2001");
+    CHECK(std::search(wire.begin(), wire.end(), expected_unprotected.begin(), expected_unprotected.end()) != wire.end());
+    // Ed25519 signatures are deterministic: signing again gives the same bytes.
+    CHECK(cose::Sign1::sign(key, cose::Algorithm::ed25519, to_bytes("p"), options).encode() == s.encode());
 }

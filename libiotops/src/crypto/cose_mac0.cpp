@@ -32,6 +32,7 @@ Mac0 Mac0::create(ByteView key, ByteView payload, const Options& options) {
                                           std::to_string(key.size()));
     Mac0 s;
     detail::prepare_headers(options, Algorithm::hmac256, s.protected_, s.unprotected_);
+    detail::canonicalize(s.unprotected_);
     s.protected_bytes_ = detail::encode_protected(s.protected_);
     if (!options.detached) s.payload_ = Bytes(payload.begin(), payload.end());
     s.tag_ = crypto::hmac_sha256(key, s.to_be_maced(payload, options.external_aad));

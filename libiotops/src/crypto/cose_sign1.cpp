@@ -27,6 +27,7 @@ Sign1 Sign1::sign(const crypto::PrivateKey& key, Algorithm alg, ByteView payload
 Sign1 Sign1::sign(Signer& signer, ByteView payload, const Options& options) {
     Sign1 s;
     detail::prepare_headers(options, signer.algorithm(), s.protected_, s.unprotected_);
+    detail::canonicalize(s.unprotected_);
     s.protected_bytes_ = detail::encode_protected(s.protected_);
     if (!options.detached) s.payload_ = Bytes(payload.begin(), payload.end());
     s.signature_ = signer.sign(s.to_be_signed(payload, options.external_aad));

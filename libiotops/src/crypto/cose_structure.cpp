@@ -189,6 +189,10 @@ void prepare_headers(const Options& options, Algorithm alg, HeaderMap& protected
                             "cose: header label " + cbor::diagnostic(key) + " is both protected and unprotected");
 }
 
+void canonicalize(HeaderMap& header) {
+    if (header.value().as_map().size() > 1) header = HeaderMap(cbor::decode(cbor::encode(header.value())));
+}
+
 std::optional<std::string> unknown_critical(const HeaderMap& protected_header) {
     const auto* crit = protected_header.find(label::crit);
     if (!crit) return std::nullopt;

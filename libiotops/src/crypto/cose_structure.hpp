@@ -42,6 +42,10 @@ void prepare_headers(const Options& options, Algorithm alg, HeaderMap& protected
 std::optional<Algorithm> supported_algorithm(const HeaderMap& protected_header, const HeaderMap& unprotected_header,
                                              std::string& reason);
 
+// Puts a new message's unprotected map in deterministic order (parsed messages keep theirs, so that
+// re-encoding them gives back the bytes received).
+void canonicalize(HeaderMap& header);
+
 // Critical headers (label 2) that iotops does not process; empty when all are understood.
 std::optional<std::string> unknown_critical(const HeaderMap& protected_header);
 
