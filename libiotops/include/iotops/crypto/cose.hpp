@@ -73,6 +73,7 @@ public:
     void remove(std::int64_t label);
 
     // Typed readers: nullopt when absent; Error(malformed) when present with the wrong shape.
+    // (Parsing already checks the shapes of alg, kid, content type and crit; certificates are read on demand.)
     std::optional<std::int64_t> alg() const;
     std::optional<Bytes> kid() const;
     std::optional<ContentType> content_type() const;
@@ -171,7 +172,8 @@ public:
 
     // A header looked up in the protected bucket, then the unprotected one.
     const cbor::Value* header(std::int64_t label) const;
-    // The alg header as a supported algorithm; nullopt when absent; Error(malformed) when not an int.
+    // The alg header's id (protected, else unprotected); nullopt when absent; Error(malformed) when it
+    // is a text string (iotops implements integer ids only).
     std::optional<std::int64_t> algorithm_id() const;
 
     // Sig_structure ["Signature1", protected, external_aad, payload] as bytes.
