@@ -29,13 +29,14 @@ genkey p256 -algorithm EC -pkeyopt ec_paramgen_curve:P-256
 genkey p384 -algorithm EC -pkeyopt ec_paramgen_curve:P-384
 genkey ed25519 -algorithm ED25519
 
-for spec in ES256:p256 ESP256:p256 ES384:p384 EdDSA:ed25519 Ed25519:ed25519; do
-    alg=${spec%%:*} key=${spec#*:}
+for spec in ES256:p256:-7 ESP256:p256:-9 ES384:p384:-35 EdDSA:ed25519:-8 Ed25519:ed25519:-19; do
+    IFS=: read -r alg key id <<<"$spec"
     for form in tagged untagged; do
         flags=(); [[ $form == untagged ]] && flags=(--untagged)
         out="$tmp/$alg-$form.cose"
         "$driver" sign --alg "$alg" --key "$tmp/$key.key" "${flags[@]}" "$tmp/payload" "$out"
         expect 0 "${check[@]}" verify "$tmp/$key.pub" "$out"
+        grep -q "valid (alg $id)" "$tmp/out" || fail "$alg: python saw another alg: $(cat "$tmp/out")"
         expect 0 "$driver" verify --key "$tmp/$key.pub" "$out"
         for part in payload signature protected; do
             "${check[@]}" tamper "$out" "$tmp/bad.cose" "$part"
