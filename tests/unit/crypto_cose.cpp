@@ -469,3 +469,20 @@ TEST_CASE("new messages encode headers deterministically") {
     // Ed25519 signatures are deterministic: signing again gives the same bytes.
     CHECK(cose::Sign1::sign(key, cose::Algorithm::ed25519, to_bytes("p"), options).encode() == s.encode());
 }
+
+TEST_CASE("cBRSKI RVR: unprotected x5bag read as certificates") {
+    cose::Sign1 rvr = cose::Sign1::parse(hex_decode(read_vector_text("voucher/cose/rvr.hex")));
+    CHECK_FALSE(rvr.protected_header().contains(cose::label::x5bag));
+    auto bag = rvr.unprotected_header().x5bag();
+    REQUIRE(bag);
+    REQUIRE(bag->size() == 2);
+    // The bag's first certificate is a registrar certificate for the same key as registrar.pem.
+    auto registrar = crypto::Certificate::load_file(vector_path("voucher/cose/registrar.pem"));
+    CHECK((*bag)[0].subject().find("Registrar") != std::string::npos);
+    CHECK((*bag)[0].public_key() == registrar.public_key());
+    CHECK(rvr.verify((*bag)[0]).ok);
+    // The second is the self-signed CA that issued it.
+    CHECK((*bag)[1].self_signed());
+    CHECK((*bag)[0].issuer() == (*bag)[1].subject());
+    CHECK_FALSE(rvr.verify((*bag)[1]).ok);
+}
