@@ -107,6 +107,9 @@ struct Limits {
     std::size_t max_depth = 64;
     std::size_t max_size = 64u << 20;  // bytes of input
     std::size_t max_items = 1u << 22;  // items in one decode
+    // Maps with two equal keys are not valid CBOR (RFC 8949 section 5.6) and make protocols such
+    // as COSE ambiguous; they are refused unless this is false.
+    bool reject_duplicate_keys = true;
 };
 
 // Decodes exactly one item occupying the whole buffer. Errors (Error kind malformed) say at
