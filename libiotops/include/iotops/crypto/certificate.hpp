@@ -63,7 +63,10 @@ public:
     std::vector<std::string> ext_key_usage() const;  // dotted OIDs
     std::optional<Bytes> subject_key_id() const;
     std::optional<Bytes> authority_key_id() const;  // the keyIdentifier
-    // The whole DER extnValue of the AKI extension (04 .. 30 .. 80 14 ..), as 8366bis idevid-issuer wants.
+    // The AKI extension's extnValue as the DER OCTET STRING *including* its own tag and length,
+    // e.g. 04 18 30 16 80 14 <20-byte keyIdentifier>: exactly what 8366bis puts in idevid-issuer
+    // (erratum 7263). nullopt when the certificate has no AKI extension.
+    // (extension_value() below returns the contents only, i.e. 30 16 80 14 ...)
     std::optional<Bytes> authority_key_id_extension_value() const;
     std::optional<std::string> masa_url() const;
     std::optional<std::string> mud_url() const;
