@@ -75,7 +75,9 @@ std::vector<Certificate> decode_x5c(const json& x5c, const std::string& where) {
         }
         if (der.empty() || der[0] != 0x30) throw_malformed(what + ": not a der certificate");
         try {
-            out.push_back(Certificate::load(der));
+            Certificate cert = Certificate::load(der);
+            (void)cert.public_key();  // a damaged key would otherwise only fail when verifying
+            out.push_back(std::move(cert));
         } catch (const Error& e) {
             throw_malformed(what + ": " + e.what());
         }

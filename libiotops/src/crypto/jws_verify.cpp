@@ -41,9 +41,14 @@ JwsSignatureResult verify_one(const Jws& jws, std::size_t index, const JwsVerify
     }
     std::optional<JwsSignatureResult> found;
     for (const auto& cert : options.certificates) {
-        PublicKey key = cert.public_key();
-        if (!fits(jws, index, key.type())) continue;
-        auto r = attempt(jws, index, key, JwsSigner::certificate, &cert);
+        std::optional<PublicKey> key;
+        try {
+            key = cert.public_key();
+        } catch (const Error&) {
+            continue;  // a certificate whose key cannot be read cannot have made any signature
+        }
+        if (!fits(jws, index, key->type())) continue;
+        auto r = attempt(jws, index, *key, JwsSigner::certificate, &cert);
         if (r.signature_valid) {
             found = std::move(r);
             break;
@@ -60,12 +65,10 @@ JwsSignatureResult verify_one(const Jws& jws, std::size_t index, const JwsVerify
         r.alg = sig.alg;
         if (!explicit_given) {
             r.reason = "no key to check with: give a key or certificate, or sign with x5c";
+        } else if (!parse_jws_alg(sig.alg)) {
+            r.reason = "unsupported alg \"" + sig.alg + "\"";
         } else {
-            // Report the mismatch of the first given key, the common operator error.
-            r = !options.keys.empty()
-                    ? attempt(jws, index, options.keys.front(), JwsSigner::key, nullptr)
-                    : attempt(jws, index, options.certificates.front().public_key(), JwsSigner::certificate,
-                              &options.certificates.front());
+            r.reason = "no given key or certificate fits alg " + sig.alg;
         }
         return r;
     }
