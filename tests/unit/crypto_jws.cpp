@@ -441,3 +441,44 @@ TEST_CASE("signing refuses options that would make a wrong header") {
     CHECK(jws.signatures[0].protected_header.at("x-note") == "kept");
     CHECK(verify_jws_signature(jws, 0, key.public_key()).signature_valid);
 }
+
+TEST_CASE("escaped slashes in x5c and leading whitespace are tolerated") {
+    PrivateKey key = PrivateKey::generate(KeyType::p256);
+    Certificate cert = self_signed(key, "escapes");
+    std::string x5c = base64_encode(cert.der());
+    // Standard base64 of a DER certificate nearly always has a '/'; make sure this one does.
+    for (int tries = 0; x5c.find('/') == std::string::npos && tries < 20; ++tries) {
+        cert = self_signed(key, "escapes " + std::to_string(tries));
+        x5c = base64_encode(cert.der());
+    }
+    REQUIRE(x5c.find('/') != std::string::npos);
+    // JSON text with "\/" escapes, as some JSON writers emit.
+    std::string escaped;
+    for (char c : x5c) escaped += c == '/' ? std::string("\\/") : std::string(1, c);
+    std::string header_text = "{\"alg\":\"ES256\",\"x5c\":[\"" + escaped + "\"]}";
+    std::string prot = base64url_encode(as_bytes(header_text));
+    std::string payload = base64url_encode(to_bytes("{}"));
+    std::string sig = base64url_encode(key.sign(as_bytes(prot + "." + payload), Hash::sha256));
+    std::string text = "\n  {\"payload\":\"" + payload + "\",\"signatures\":[{\"protected\":\"" + prot +
+                       "\",\"signature\":\"" + sig + "\"}]}\n";
+    Jws jws = Jws::parse(text);
+    REQUIRE(jws.signatures[0].x5c.size() == 1);
+    CHECK(jws.signatures[0].x5c[0] == cert);
+    // The signing input is the protected string as received, escapes and all.
+    CHECK(jws.signing_input(0) == prot + "." + payload);
+    auto r = verify_jws(jws, JwsVerifyOptions{});
+    CHECK(r[0].signature_valid);
+
+    // x5c in the unprotected header is used too.
+    json unprot = {{"payload", payload},
+                   {"signatures", {{{"protected", b64url_json({{"alg", "ES256"}})}, {"header", {{"x5c", {x5c}}}}}}}};
+    std::string prot2 = unprot["signatures"][0]["protected"];
+    unprot["signatures"][0]["signature"] = base64url_encode(key.sign(as_bytes(prot2 + "." + payload), Hash::sha256));
+    Jws from_header = Jws::parse(unprot.dump());
+    CHECK(from_header.signatures[0].x5c.size() == 1);
+    CHECK(verify_jws(from_header, JwsVerifyOptions{})[0].signature_valid);
+
+    // Offsets in JSON errors count from the start of the input, leading whitespace included.
+    Error e = error_of([] { Jws::parse("  {\"payload\" 1}"); });
+    CHECK(std::string(e.what()).rfind("jws: invalid json at byte 13:", 0) == 0);
+}
