@@ -31,6 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         options.chain->trust_anchors = {jws.signatures[0].x5c.back()};
     }
     for (const auto& r : verify_jws(jws, options)) (void)r.to_json();
+    (void)jws.describe();
     // What we write must parse back to the same signatures.
     Jws again = Jws::parse(jws.serialize());
     if (again.signatures.size() != jws.signatures.size() || again.payload != jws.payload) std::abort();

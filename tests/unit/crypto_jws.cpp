@@ -482,3 +482,18 @@ TEST_CASE("escaped slashes in x5c and leading whitespace are tolerated") {
     Error e = error_of([] { Jws::parse("  {\"payload\" 1}"); });
     CHECK(std::string(e.what()).rfind("jws: invalid json at byte 13:", 0) == 0);
 }
+
+TEST_CASE("describe decodes the payload and headers for inspect") {
+    Jws jws = Jws::parse(test::read_vector_text("voucher/jws/voucher.jws.json"));
+    json d = jws.describe();
+    CHECK(d.at("form") == "general");
+    CHECK(d.at("payload").at("ietf-voucher:voucher").at("assertion") == "logged");
+    CHECK(d.at("signatures").at(0).at("protected").at("typ") == "voucher-jws+json");
+    CHECK(d.at("signatures").at(0).at("x5c-certificates").at(0).at("subject").get<std::string>().find(
+              "CN=Manufacturer Voucher Signing Key") != std::string::npos);
+    PrivateKey key = PrivateKey::generate(KeyType::ed25519);
+    Bytes binary{0xff, 0x00, 0x01};
+    json b = Jws::sign(binary, key).describe();
+    CHECK(b.at("payload-base64url") == base64url_encode(binary));
+    CHECK_FALSE(b.contains("payload"));
+}

@@ -82,6 +82,10 @@ public:
     std::string serialize(bool pretty = false) const;
     // Compact Serialization; Error(usage) unless there is exactly one signature without unprotected header.
     std::string serialize_compact() const;
+
+    // A readable decoding for inspect: form, payload (as JSON when it is JSON, else "payload-base64url"),
+    // and per signature the decoded headers, alg and x5c certificate summaries.
+    nlohmann::json describe() const;
 };
 
 // Where the key that checked a signature came from.
