@@ -238,6 +238,10 @@ TEST_CASE("malformed changes give clean errors naming the place") {
     check_malformed("a.b");
     check_malformed("a.b.c.d");
     check_malformed(".e30.AAAA");
+    // nlohmann reports a too-large number as out_of_range, not parse_error; it is still malformed.
+    check_malformed(R"({"payload":"e30","signatures":1E999})");
+    check_malformed(R"({"payload":"e30","signatures":[{"protected":")" +
+                    base64url_encode(to_bytes(R"({"alg":"ES256","n":-1e400})")) + R"(","signature":""}]})");
 }
 
 TEST_CASE("alg none, unknown crit and header overlaps are refused") {

@@ -1,5 +1,6 @@
 // A readable JSON decoding of a parsed JWS, for the tools' inspect verbs.
 #include "iotops/core/encoding.hpp"
+#include "iotops/core/error.hpp"
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/jws.hpp"
 
@@ -20,11 +21,16 @@ nlohmann::json Jws::describe() const {
         if (sig.header.is_object() && !sig.header.empty()) entry["header"] = sig.header;
         json certs = json::array();
         for (const auto& cert : sig.x5c) {
-            certs.push_back({{"subject", cert.subject()},
-                             {"issuer", cert.issuer()},
-                             {"serial", cert.serial_hex()},
-                             {"not-before", format_rfc3339(cert.not_before())},
-                             {"not-after", format_rfc3339(cert.not_after())}});
+            try {
+                certs.push_back({{"subject", cert.subject()},
+                                 {"issuer", cert.issuer()},
+                                 {"serial", cert.serial_hex()},
+                                 {"not-before", format_rfc3339(cert.not_before())},
+                                 {"not-after", format_rfc3339(cert.not_after())}});
+            } catch (const Error& e) {
+                // Certificates built by hand into a Jws may be damaged; describe says so instead of failing.
+                certs.push_back({{"error", e.what()}});
+            }
         }
         if (!certs.empty()) entry["x5c-certificates"] = std::move(certs);
         sigs.push_back(std::move(entry));

@@ -33,6 +33,12 @@ nlohmann::json parse_json(std::string_view what, std::string_view text, std::siz
         auto colon = detail.find(": ", detail.find("parse error"));
         detail = colon == std::string::npos ? std::string("syntax error") : detail.substr(colon + 2);
         throw_malformed(std::string(what) + ": invalid json at byte " + std::to_string(offset) + ": " + detail);
+    } catch (const nlohmann::json::exception& e) {
+        // e.g. out_of_range 406 for a number too large for a double; nlohmann gives no offset for it.
+        std::string detail = e.what();
+        auto bracket = detail.find("] ");
+        throw_malformed(std::string(what) + ": invalid json: " +
+                        (bracket == std::string::npos ? detail : detail.substr(bracket + 2)));
     }
 }
 
@@ -76,7 +82,14 @@ std::vector<Certificate> decode_x5c(const json& x5c, const std::string& where) {
         if (der.empty() || der[0] != 0x30) throw_malformed(what + ": not a der certificate");
         try {
             Certificate cert = Certificate::load(der);
-            (void)cert.public_key();  // a damaged key would otherwise only fail when verifying
+            // OpenSSL decodes some fields lazily: read them now so a damaged certificate is malformed
+            // input here rather than a surprise when verifying or describing.
+            (void)cert.public_key();
+            (void)cert.subject();
+            (void)cert.issuer();
+            (void)cert.serial_hex();
+            (void)cert.not_before();
+            (void)cert.not_after();
             out.push_back(std::move(cert));
         } catch (const Error& e) {
             throw_malformed(what + ": " + e.what());

@@ -76,7 +76,13 @@ JwsSignatureResult verify_one(const Jws& jws, std::size_t index, const JwsVerify
         ChainOptions chain = *options.chain;
         // The rest of x5c may hold intermediates; the anchors alone decide trust.
         for (std::size_t i = 1; i < sig.x5c.size(); ++i) chain.intermediates.push_back(sig.x5c[i]);
-        ChainResult cr = verify_chain(*found->signer_certificate, chain);
+        ChainResult cr;
+        try {
+            cr = verify_chain(*found->signer_certificate, chain);
+        } catch (const Error& e) {
+            cr.ok = false;
+            cr.error = e.what();
+        }
         found->chain_valid = cr.ok;
         if (cr.ok) {
             found->chain = std::move(cr.chain);
