@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <functional>
+#include <thread>
 #include <openssl/ecdsa.h>
 
 #include "crypto/native.hpp"
@@ -269,4 +271,40 @@ TEST_CASE("other key types load but do not make raw signatures") {
     PrivateKey loaded = PrivateKey::load(key.pkcs8_der());
     CHECK(loaded.type() == KeyType::other);
     CHECK(kind_of([&] { loaded.sign(to_bytes("x")); }) == ErrorKind::usage);
+}
+
+TEST_CASE("reused contexts: many signatures, failures in between, several threads") {
+    for (KeyType t : {KeyType::p256, KeyType::p384, KeyType::ed25519}) {
+        CAPTURE(key_type_name(t));
+        PrivateKey key = PrivateKey::generate(t);
+        PublicKey pub = key.public_key();
+        Hash h = t == KeyType::p384 ? Hash::sha384 : Hash::sha256;
+        std::atomic<int> good{0}, bad{0};
+        auto work = [&](int id) {
+            for (int i = 0; i < 20; ++i) {
+                Bytes msg = to_bytes("message " + std::to_string(id) + "/" + std::to_string(i));
+                Bytes sig = key.sign(msg, h);
+                Bytes wrong = sig;
+                wrong[3] ^= 0x10;
+                // A rejected signature must not spoil the context for the next, valid one.
+                if (!pub.verify(msg, wrong, h)) ++bad;
+                if (pub.verify(msg, sig, h)) ++good;
+            }
+        };
+        std::vector<std::thread> threads;
+        for (int id = 0; id < 4; ++id) threads.emplace_back(work, id);
+        for (auto& th : threads) th.join();
+        CHECK(good == 80);
+        CHECK(bad == 80);
+    }
+}
+
+TEST_CASE("PEM readers never prompt for a passphrase") {
+    // An encrypted private key given where a public key is expected is malformed input, not a tty prompt.
+    std::string pem = PrivateKey::generate(KeyType::p256).pkcs8_pem(std::string("pw"));
+    CHECK(kind_of([&] { PublicKey::load(as_bytes(pem)); }) == ErrorKind::malformed);
+    std::string legacy =
+        "-----BEGIN PUBLIC KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\n"
+        "AAAAAAAAAAAAAAAAAAAAAA==\n-----END PUBLIC KEY-----\n";
+    CHECK(kind_of([&] { PublicKey::load(as_bytes(legacy)); }) == ErrorKind::malformed);
 }

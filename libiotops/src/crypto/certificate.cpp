@@ -69,7 +69,7 @@ Bytes octets(const ASN1_OCTET_STRING* s) {
 Certificate Certificate::load(ByteView pem_or_der) {
     if (!looks_like_pem(pem_or_der)) return load_der(pem_or_der);
     auto bio = memory_bio(pem_or_der);
-    X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, no_pem_passphrase, nullptr));
     if (!x) throw_openssl(ErrorKind::malformed, "certificate: no PEM CERTIFICATE block");
     return wrap_certificate(std::move(x));
 }
@@ -82,7 +82,7 @@ std::vector<Certificate> Certificate::load_all(ByteView pem_or_der) {
     }
     auto bio = memory_bio(pem_or_der);
     for (;;) {
-        X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+        X509Ptr x(PEM_read_bio_X509(bio.get(), nullptr, no_pem_passphrase, nullptr));
         if (!x) {
             unsigned long err = ERR_peek_last_error();
             bool end = ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE;

@@ -58,7 +58,7 @@ Csr Csr::load(ByteView pem_or_der) {
     X509ReqPtr req;
     if (looks_like_pem(pem_or_der)) {
         auto bio = memory_bio(pem_or_der);
-        req.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
+        req.reset(PEM_read_bio_X509_REQ(bio.get(), nullptr, no_pem_passphrase, nullptr));
         if (!req) throw_openssl(ErrorKind::malformed, "csr: no PEM CERTIFICATE REQUEST block");
     } else {
         const unsigned char* p = pem_or_der.data();

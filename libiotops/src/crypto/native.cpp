@@ -1,16 +1,20 @@
 #include "crypto/native.hpp"
 
+#include "crypto/key_context_pool.hpp"
+
 namespace iotops::crypto {
 
 PublicKey wrap_public(PkeyPtr pkey) {
     auto impl = std::make_shared<PublicKey::Impl>();
     impl->pkey = std::move(pkey);
+    impl->pool = make_key_context_pool(impl->pkey.get());
     return PublicKey(std::move(impl));
 }
 
 PrivateKey wrap_private(PkeyPtr pkey) {
     auto impl = std::make_shared<PrivateKey::Impl>();
     impl->pkey = std::move(pkey);
+    impl->pool = make_key_context_pool(impl->pkey.get());
     return PrivateKey(std::move(impl));
 }
 

@@ -44,11 +44,15 @@ struct X509StackDeleter {
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
 
+struct KeyContextPool;  // crypto/key_context_pool.hpp: cached key type and reusable operation contexts
+
 struct PublicKey::Impl {
     PkeyPtr pkey;
+    std::shared_ptr<KeyContextPool> pool;  // set by wrap_public; may be null
 };
 struct PrivateKey::Impl {
     PkeyPtr pkey;
+    std::shared_ptr<KeyContextPool> pool;  // set by wrap_private; may be null
 };
 struct Certificate::Impl {
     X509Ptr x509;

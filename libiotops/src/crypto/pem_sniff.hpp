@@ -11,4 +11,8 @@ inline bool looks_like_pem(ByteView data) {
     return text.find("-----BEGIN ") != std::string_view::npos;
 }
 
+// PEM password callback that never prompts: OpenSSL's default (a null callback) reads the terminal
+// when a PEM block is encrypted, which a library must never do.
+inline int no_pem_passphrase(char*, int, int, void*) { return 0; }
+
 }  // namespace iotops::crypto

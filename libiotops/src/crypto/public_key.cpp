@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "crypto/digest.hpp"
+#include "crypto/key_context_pool.hpp"
 #include "crypto/key_detail.hpp"
 #include "crypto/native.hpp"
 #include "crypto/pem_sniff.hpp"
@@ -19,20 +20,29 @@ Bytes read_key_file(const std::string& path) {
     return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
-// ECDSA over a precomputed digest: one EVP_PKEY_CTX per call, no digest fetch by name.
-bool ecdsa_verify_der(EVP_PKEY* pkey, ByteView message, ByteView der, Hash hash) {
+// ECDSA over a precomputed digest with a reused context: no per-call algorithm fetch.
+bool ecdsa_verify_der(KeyContextPool* pool, EVP_PKEY* pkey, ByteView message, ByteView der, Hash hash) {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     if (EVP_Digest(message.data(), message.size(), md, &md_len, evp_md(hash), nullptr) != 1)
         throw_openssl(ErrorKind::internal, "digest");
-    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
-    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) throw_openssl(ErrorKind::internal, "verify init");
+    auto ctx = lease_pkey_ctx(pool, pkey, KeyOp::verify);
     int rc = EVP_PKEY_verify(ctx.get(), der.data(), der.size(), md, md_len);
+    if (rc >= 0) ctx.release();
     ERR_clear_error();
     return rc == 1;
 }
 
-// Ed25519 (pure) and anything else OpenSSL verifies through the one-shot digest-verify API.
+// Pure Ed25519 with a reused digest-verify context.
+bool eddsa_verify(KeyContextPool* pool, EVP_PKEY* pkey, ByteView message, ByteView signature) {
+    auto ctx = lease_md_ctx(pool, pkey, KeyOp::verify);
+    int rc = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(), message.size());
+    if (rc >= 0) ctx.release();
+    ERR_clear_error();
+    return rc == 1;
+}
+
+// Anything else (e.g. RSA PKCS#1 v1.5) through a fresh digest-verify context.
 bool digest_verify(EVP_PKEY* pkey, const EVP_MD* md, ByteView message, ByteView signature) {
     MdCtxPtr ctx(EVP_MD_CTX_new());
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, pkey) != 1)
@@ -48,7 +58,7 @@ PublicKey PublicKey::load(ByteView pem_or_der) {
     PkeyPtr pkey;
     if (looks_like_pem(pem_or_der)) {
         auto bio = memory_bio(pem_or_der);
-        pkey.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+        pkey.reset(PEM_read_bio_PUBKEY(bio.get(), nullptr, no_pem_passphrase, nullptr));
         if (!pkey) throw_openssl(ErrorKind::malformed, "public key: not a PEM SubjectPublicKeyInfo");
     } else {
         const unsigned char* p = pem_or_der.data();
@@ -94,7 +104,7 @@ PublicKey PublicKey::from_raw(KeyType type, ByteView raw) {
     return wrap_public(PkeyPtr(out));
 }
 
-KeyType PublicKey::type() const { return key_type_of(native(*this)); }
+KeyType PublicKey::type() const { return impl().pool ? impl().pool->type : key_type_of(native(*this)); }
 
 Bytes PublicKey::spki_der() const {
     unsigned char* out = nullptr;
@@ -144,15 +154,16 @@ Bytes PublicKey::raw() const {
 
 bool PublicKey::verify(ByteView message, ByteView signature, Hash hash) const {
     EVP_PKEY* pkey = native(*this);
+    KeyContextPool* pool = impl().pool.get();
     switch (type()) {
         case KeyType::ed25519:
             if (signature.size() != 64) return false;
-            return digest_verify(pkey, nullptr, message, signature);
+            return eddsa_verify(pool, pkey, message, signature);
         case KeyType::p256:
         case KeyType::p384: {
-            auto der = ecdsa_raw_to_der(signature, ecdsa_width(pkey));
+            auto der = ecdsa_raw_to_der(signature, pool ? pool->ecdsa_width : ecdsa_width(pkey));
             if (!der) return false;
-            return ecdsa_verify_der(pkey, message, *der, hash);
+            return ecdsa_verify_der(pool, pkey, message, *der, hash);
         }
         case KeyType::other: break;
     }
@@ -161,9 +172,10 @@ bool PublicKey::verify(ByteView message, ByteView signature, Hash hash) const {
 
 bool PublicKey::verify_der(ByteView message, ByteView der_signature, Hash hash) const {
     EVP_PKEY* pkey = native(*this);
+    KeyContextPool* pool = impl().pool.get();
     switch (EVP_PKEY_get_base_id(pkey)) {
-        case EVP_PKEY_EC: return ecdsa_verify_der(pkey, message, der_signature, hash);
-        case EVP_PKEY_ED25519:
+        case EVP_PKEY_EC: return ecdsa_verify_der(pool, pkey, message, der_signature, hash);
+        case EVP_PKEY_ED25519: return eddsa_verify(pool, pkey, message, der_signature);
         case EVP_PKEY_ED448: return digest_verify(pkey, nullptr, message, der_signature);
         default: return digest_verify(pkey, evp_md(hash), message, der_signature);  // e.g. RSA PKCS#1 v1.5
     }

@@ -88,7 +88,7 @@ private:
 struct CertificateSpec {
     Name subject;
     Bytes serial;
-    Time not_before;
+    Time not_before;                // unset (the epoch): now
     std::optional<Time> not_after;  // none: 99991231235959Z (RFC 5280 4.1.2.5, device certificates)
     bool is_ca = false;
     std::optional<int> path_length;
