@@ -56,8 +56,19 @@ JwsSignatureResult verify_one(const Jws& jws, std::size_t index, const JwsVerify
         failed = r;
     }
     bool explicit_given = !options.keys.empty() || !options.certificates.empty();
-    if (!found && !sig.x5c.empty() && (!explicit_given || options.use_x5c_fallback))
-        found = attempt(jws, index, sig.x5c.front().public_key(), JwsSigner::x5c, &sig.x5c.front());
+    if (!found && !sig.x5c.empty() && (!explicit_given || options.use_x5c_fallback)) {
+        try {
+            found = attempt(jws, index, sig.x5c.front().public_key(), JwsSigner::x5c, &sig.x5c.front());
+        } catch (const Error& e) {
+            // Only a Jws built by hand gets here: parse already read every x5c key.
+            JwsSignatureResult r;
+            r.index = index;
+            r.alg = sig.alg;
+            r.signer = JwsSigner::x5c;
+            r.reason = std::string("x5c leaf: ") + e.what();
+            return r;
+        }
+    }
     if (!found && failed) return *failed;
     if (!found) {
         JwsSignatureResult r;
