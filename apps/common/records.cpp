@@ -6,6 +6,11 @@
 namespace iotops::cli {
 namespace {
 bool is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+// Bytes a JSON text can start with. As CBOR they would be small integers or short text strings,
+// never the maps, arrays, tags or byte strings that CBOR records are.
+bool looks_like_json_start(int c) {
+    return c == '{' || c == '"' || c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n';
+}
 }  // namespace
 
 StreamKind detect_stream_kind(Reader& in, const std::string& in_format) {
@@ -17,7 +22,7 @@ StreamKind detect_stream_kind(Reader& in, const std::string& in_format) {
     while (is_space(in.peek_at(i))) ++i;
     int first = in.peek_at(i);
     if (first == '[') return StreamKind::json_array;
-    if (in_format == "json" || first == '{' || i > 0 || first < 0) return StreamKind::ndjson;
+    if (in_format == "json" || i > 0 || first < 0 || looks_like_json_start(first)) return StreamKind::ndjson;
     return StreamKind::cbor_sequence;
 }
 

@@ -16,10 +16,11 @@ namespace iotops::cli {
 enum class StreamKind { ndjson, json_array, cbor_sequence };
 
 // Decides from the first bytes, without consuming them. With in_format "auto": optional
-// whitespace then '[' -> json_array; '{' or leading whitespace -> ndjson; anything else ->
-// cbor_sequence (a CBOR sequence never starts with ASCII whitespace, '{' or '[' in practice:
-// those bytes would be small integers or strings with 8-byte lengths). "json" picks between the
-// two JSON kinds the same way; "cbor" forces cbor_sequence. Other formats are a usage error.
+// whitespace then '[' -> json_array; leading whitespace or a byte that starts a JSON text
+// ('{', '"', '-', a digit, 't', 'f', 'n') -> ndjson; anything else -> cbor_sequence. As CBOR those
+// bytes would be small integers or strings (with an 8-byte length for '['), never the maps,
+// arrays, tags and byte strings CBOR records are; --in-format cbor covers the odd case.
+// "json" picks between the two JSON kinds the same way. Other formats are a usage error.
 StreamKind detect_stream_kind(Reader& in, const std::string& in_format = "auto");
 
 struct Record {
