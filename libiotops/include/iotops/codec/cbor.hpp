@@ -128,4 +128,10 @@ Bytes encode_preserving_order(const Value& v);
 // With pretty, nested containers are indented.
 std::string diagnostic(const Value& v, bool pretty = false);
 
+struct DiagnosticOptions {
+    bool pretty = false;         // indent nested containers by two spaces per level
+    bool embedded_cbor = false;  // show a byte string that holds one whole CBOR item as <<item>>
+};
+std::string diagnostic(const Value& v, const DiagnosticOptions& options);
+
 }  // namespace iotops::cbor

@@ -1,0 +1,320 @@
+// YANG-JSON <-> YANG-CBOR conversion (RFC 7951, RFC 9254) driven by a Schema: the algorithm
+// knows node kinds and base types, never particular modules.
+#include <charconv>
+#include <limits>
+
+#include "iotops/codec/yang_cbor.hpp"
+#include "iotops/core/encoding.hpp"
+#include "iotops/core/error.hpp"
+
+namespace iotops::yang {
+namespace {
+
+using cbor::Value;
+using nlohmann::json;
+
+constexpr std::uint64_t kSidTag = 47;  // RFC 9254 section 3.2: an absolute SID as a member key
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+    throw_malformed("yang-cbor: " + (path.empty() ? std::string("/") : path) + ": " + why);
+}
+
+struct Range {
+    std::int64_t min;
+    std::uint64_t max;
+    bool as_string;  // RFC 7951 section 6.1: 64-bit integers are JSON strings
+};
+
+Range range_of(BaseType b) {
+    switch (b) {
+        case BaseType::int8: return {INT8_MIN, INT8_MAX, false};
+        case BaseType::int16: return {INT16_MIN, INT16_MAX, false};
+        case BaseType::int32: return {INT32_MIN, INT32_MAX, false};
+        case BaseType::int64: return {INT64_MIN, INT64_MAX, true};
+        case BaseType::uint8: return {0, UINT8_MAX, false};
+        case BaseType::uint16: return {0, UINT16_MAX, false};
+        case BaseType::uint32: return {0, UINT32_MAX, false};
+        default: return {0, UINT64_MAX, true};
+    }
+}
+
+// Signed integer values as (negative, magnitude-or-value) so the full uint64 range fits.
+bool in_range(bool negative, std::uint64_t v, const Range& r) {
+    if (negative) return r.min < 0 && v <= static_cast<std::uint64_t>(-(r.min + 1)) + 1;
+    return v <= r.max;
+}
+
+// ---- JSON leaf -> CBOR; returns nullopt when the JSON value does not fit the type.
+std::optional<Value> leaf_to_cbor(const LeafType& t, const json& j) {
+    switch (t.base) {
+        case BaseType::string:
+            if (j.is_string()) return Value::text(j.get<std::string>());
+            return std::nullopt;
+        case BaseType::binary:
+            if (!j.is_string()) return std::nullopt;
+            try {
+                return Value::bytes(base64_decode(j.get<std::string>()));
+            } catch (const Error&) {
+                return std::nullopt;
+            }
+        case BaseType::boolean:
+            if (j.is_boolean()) return Value::boolean(j.get<bool>());
+            return std::nullopt;
+        case BaseType::enumeration:
+            if (!j.is_string()) return std::nullopt;
+            for (const auto& [name, v] : t.enums)
+                if (name == j.get<std::string>()) return Value::integer(v);
+            return std::nullopt;
+        case BaseType::empty:
+            if (j.is_array() && j.size() == 1 && j[0].is_null()) return Value::null();
+            return std::nullopt;
+        case BaseType::union_:
+            for (const auto& m : t.members)
+                if (auto v = leaf_to_cbor(m, j)) return v;
+            return std::nullopt;
+        default: break;
+    }
+    // Integers: JSON numbers, or decimal strings (required for 64-bit types, RFC 7951).
+    Range r = range_of(t.base);
+    bool negative = false;
+    std::uint64_t mag = 0;
+    if (j.is_number_unsigned()) {
+        mag = j.get<std::uint64_t>();
+    } else if (j.is_number_integer()) {
+        auto v = j.get<std::int64_t>();
+        negative = v < 0;
+        mag = negative ? static_cast<std::uint64_t>(-(v + 1)) + 1 : static_cast<std::uint64_t>(v);
+    } else if (j.is_string() && r.as_string) {
+        const auto& s = j.get_ref<const std::string&>();
+        std::string_view digits = s;
+        if (!digits.empty() && digits[0] == '-') {
+            negative = true;
+            digits.remove_prefix(1);
+        }
+        auto res = std::from_chars(digits.data(), digits.data() + digits.size(), mag);
+        if (digits.empty() || res.ec != std::errc() || res.ptr != digits.data() + digits.size()) return std::nullopt;
+        if (negative && mag == 0) negative = false;
+    } else {
+        return std::nullopt;
+    }
+    if (!in_range(negative, mag, r)) return std::nullopt;
+    return negative ? Value::negative(mag - 1) : Value::uint(mag);
+}
+
+// ---- CBOR leaf -> JSON; nullopt when the CBOR value does not fit the type.
+std::optional<json> leaf_to_json(const LeafType& t, const Value& v) {
+    switch (t.base) {
+        case BaseType::string:
+            if (v.is_text()) return json(v.as_text());
+            return std::nullopt;
+        case BaseType::binary:
+            if (v.is_bytes()) return json(base64_encode(v.as_bytes()));
+            return std::nullopt;
+        case BaseType::boolean:
+            if (v.is_bool()) return json(v.as_bool());
+            return std::nullopt;
+        case BaseType::enumeration:
+            if (!v.is_int()) return std::nullopt;
+            for (const auto& [name, value] : t.enums)
+                if (cbor::Value::integer(value) == v) return json(name);
+            return std::nullopt;
+        case BaseType::empty:
+            if (v.is_null()) return json::array({nullptr});
+            return std::nullopt;
+        case BaseType::union_:
+            for (const auto& m : t.members)
+                if (auto j = leaf_to_json(m, v)) return j;
+            return std::nullopt;
+        default: break;
+    }
+    if (!v.is_int()) return std::nullopt;
+    Range r = range_of(t.base);
+    bool negative = !v.is_uint();
+    std::uint64_t mag = negative ? v.negative_argument() : v.as_uint();
+    if (negative) {
+        if (mag == UINT64_MAX) return std::nullopt;
+        ++mag;
+    }
+    if (!in_range(negative, mag, r)) return std::nullopt;
+    if (r.as_string) return json(negative ? "-" + std::to_string(mag) : std::to_string(mag));
+    if (negative) return json(-static_cast<std::int64_t>(mag - 1) - 1);
+    return json(mag);
+}
+
+class Converter {
+public:
+    explicit Converter(const Schema& s) : schema_(s) {}
+
+    // JSON member value at `path` (with SID `sid`) to CBOR.
+    Value to_cbor(const std::string& path, std::uint64_t sid, const json& j) {
+        const Node* node = schema_.node(path);
+        if (!node) fail(path, "no type known for this node");
+        switch (node->kind) {
+            case NodeKind::container:
+                if (!j.is_object()) fail(path, "expected an object");
+                return members_to_cbor(path, sid, j);
+            case NodeKind::list: {
+                if (!j.is_array()) fail(path, "expected an array of list entries");
+                Value out = Value::array();
+                for (const auto& entry : j) {
+                    if (!entry.is_object()) fail(path, "expected a list entry object");
+                    out.as_array().push_back(members_to_cbor(path, sid, entry));
+                }
+                return out;
+            }
+            case NodeKind::leaf: return leaf(path, node->type, j);
+            case NodeKind::leaf_list: {
+                if (!j.is_array()) fail(path, "expected an array");
+                Value out = Value::array();
+                for (const auto& item : j) out.as_array().push_back(leaf(path, node->type, item));
+                return out;
+            }
+        }
+        fail(path, "unknown node kind");
+    }
+
+    json to_json(const std::string& path, std::uint64_t sid, const Value& v) {
+        const Node* node = schema_.node(path);
+        if (!node) fail(path, "no type known for this node");
+        switch (node->kind) {
+            case NodeKind::container:
+                if (!v.is_map()) fail(path, "expected a map");
+                return members_to_json(path, sid, v);
+            case NodeKind::list: {
+                if (!v.is_array()) fail(path, "expected an array of list entries");
+                json out = json::array();
+                for (const auto& entry : v.as_array()) {
+                    if (!entry.is_map()) fail(path, "expected a list entry map");
+                    out.push_back(members_to_json(path, sid, entry));
+                }
+                return out;
+            }
+            case NodeKind::leaf: return leaf(path, node->type, v);
+            case NodeKind::leaf_list: {
+                if (!v.is_array()) fail(path, "expected an array");
+                json out = json::array();
+                for (const auto& item : v.as_array()) out.push_back(leaf(path, node->type, item));
+                return out;
+            }
+        }
+        fail(path, "unknown node kind");
+    }
+
+private:
+    Value members_to_cbor(const std::string& path, std::uint64_t sid, const json& obj) {
+        Value out = Value::map();
+        for (const auto& [name, value] : obj.items()) {
+            std::string child = path + "/" + name;
+            auto child_sid = schema_.sid_of(child);
+            if (!child_sid) fail(child, "unknown member");
+            // A member from another module carries its module name; key it by absolute SID.
+            Value key = name.find(':') != std::string::npos ? Value::tag(kSidTag, Value::uint(*child_sid))
+                        : *child_sid >= sid ? Value::uint(*child_sid - sid)
+                                            : Value::negative(sid - *child_sid - 1);
+            out.as_map().emplace_back(std::move(key), to_cbor(child, *child_sid, value));
+        }
+        return out;
+    }
+
+    json members_to_json(const std::string& path, std::uint64_t sid, const Value& map) {
+        json out = json::object();
+        for (const auto& [key, value] : map.as_map()) {
+            std::string child;
+            std::uint64_t child_sid = 0;
+            if (key.is_text()) {
+                child = path + "/" + key.as_text();
+                auto s = schema_.sid_of(child);
+                if (!s) fail(child, "unknown member");
+                child_sid = *s;
+            } else {
+                child_sid = absolute_sid(path, sid, key);
+                const std::string* p = schema_.path_of(child_sid);
+                if (!p) fail(path, "unknown sid " + std::to_string(child_sid));
+                child = *p;
+            }
+            // The member must be a direct child of this node.
+            if (child.size() <= path.size() + 1 || child.compare(0, path.size(), path) != 0 ||
+                child[path.size()] != '/' || child.find('/', path.size() + 1) != std::string::npos)
+                fail(path, "sid " + std::to_string(child_sid) + " (" + child + ") is not a member here");
+            std::string name = child.substr(path.size() + 1);
+            if (out.contains(name)) fail(child, "member appears twice");
+            out[name] = to_json(child, child_sid, value);
+        }
+        return out;
+    }
+
+    std::uint64_t absolute_sid(const std::string& path, std::uint64_t parent, const Value& key) {
+        if (key.is_tag() && key.tag_number() == kSidTag && key.tag_content().is_uint())
+            return key.tag_content().as_uint();
+        if (key.is_uint()) {
+            if (key.as_uint() > UINT64_MAX - parent) fail(path, "sid delta overflows");
+            return parent + key.as_uint();
+        }
+        if (key.is_int()) {
+            std::uint64_t n = key.negative_argument();  // delta is -1 - n
+            if (n >= parent) fail(path, "sid delta underflows");
+            return parent - n - 1;
+        }
+        fail(path, "member key " + cbor::diagnostic(key) + " is not a sid delta, tag 47 or a name");
+    }
+
+    Value leaf(const std::string& path, const LeafType& t, const json& j) {
+        auto v = leaf_to_cbor(t, j);
+        if (!v) fail(path, "value " + j.dump() + " does not fit the leaf's type");
+        return std::move(*v);
+    }
+
+    json leaf(const std::string& path, const LeafType& t, const Value& v) {
+        auto j = leaf_to_json(t, v);
+        if (!j) fail(path, "value " + cbor::diagnostic(v) + " does not fit the leaf's type");
+        return std::move(*j);
+    }
+
+    const Schema& schema_;
+};
+
+}  // namespace
+
+cbor::Value to_cbor(const json& instance, const Schema& schema) {
+    if (!instance.is_object()) fail("", "expected a json object");
+    Converter c(schema);
+    Value out = Value::map();
+    for (const auto& [name, value] : instance.items()) {
+        if (name.find(':') == std::string::npos) fail("/" + name, "top-level member must be module-qualified");
+        std::string path = "/" + name;
+        auto sid = schema.sid_of(path);
+        if (!sid) fail(path, "unknown top-level member");
+        out.as_map().emplace_back(Value::uint(*sid), c.to_cbor(path, *sid, value));
+    }
+    return out;
+}
+
+json to_json(const cbor::Value& instance, const Schema& schema) {
+    if (!instance.is_map()) fail("", "expected a cbor map");
+    Converter c(schema);
+    json out = json::object();
+    for (const auto& [key, value] : instance.as_map()) {
+        std::uint64_t sid = 0;
+        std::string path;
+        if (key.is_uint() || (key.is_tag() && key.tag_number() == kSidTag && key.tag_content().is_uint())) {
+            sid = key.is_uint() ? key.as_uint() : key.tag_content().as_uint();
+            const std::string* p = schema.path_of(sid);
+            if (!p) fail("", "unknown top-level sid " + std::to_string(sid));
+            path = *p;
+        } else if (key.is_text()) {
+            path = "/" + key.as_text();
+            auto s = schema.sid_of(path);
+            if (!s) fail(path, "unknown top-level member");
+            sid = *s;
+        } else {
+            fail("", "top-level key " + cbor::diagnostic(key) + " is not a sid");
+        }
+        if (path.find('/', 1) != std::string::npos) fail(path, "is not a top-level node");
+        std::string name = path.substr(1);
+        if (out.contains(name)) fail(path, "member appears twice");
+        out[name] = c.to_json(path, sid, value);
+    }
+    return out;
+}
+
+}  // namespace iotops::yang
