@@ -196,6 +196,14 @@ TEST_CASE("malformed input: errors name the byte offset") {
     CHECK(error_of("5f5f4100ffff") == "cbor: at byte 1: chunk of an indefinite-length string must be a definite string of the same type");
     CHECK(error_of("bf01ff") == "cbor: at byte 2: map ends after a key without its value");
     CHECK(error_of("9f01") == "cbor: at byte 2: truncated: expected a data item");
+    // Duplicate keys, also when written differently (1 and 0x1801, 1.0 as half and as double).
+    CHECK(error_of("a201020103") == "cbor: at byte 3: duplicate map key 1");
+    CHECK(error_of("a20102180104") == "cbor: at byte 3: duplicate map key 1");
+    CHECK(error_of("a2f93c0001fb3ff000000000000002") == "cbor: at byte 5: duplicate map key 1.0");
+    CHECK(error_of("a1a2616101616102f6") == "cbor: at byte 5: duplicate map key \"a\"");
+    cbor::Limits dup;
+    dup.reject_duplicate_keys = false;
+    CHECK(cbor::decode(hex_decode("a201020103"), dup).as_map().size() == 2);
 }
 
 TEST_CASE("hostile lengths and depth are refused without allocating") {

@@ -26,6 +26,7 @@ TEST_CASE("parse_json names the byte offset") {
     CHECK(parse_error("[1, 2", "voucher").rfind("voucher: at byte 5: syntax error", 0) == 0);
     CHECK(parse_error("{} x").rfind("json: at byte 3: syntax error", 0) == 0);
     CHECK(parse_error("").rfind("json: at byte 0: ", 0) == 0);
+    CHECK(parse_error("[1e333]") == "json: number overflow parsing '1e333'");
 }
 
 TEST_CASE("cbor to json") {

@@ -3,6 +3,7 @@
 // Value gets its exact span. Nesting is kept on an explicit stack, never by recursion.
 #include <cbor.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "codec/cbor_head.hpp"
@@ -169,10 +170,26 @@ private:
         return complete_top(pos_);
     }
 
+    // Equal keys have equal deterministic encodings, so sorting those finds duplicates.
+    void check_duplicate_keys(const Map& m) {
+        if (m.size() < 2) return;
+        std::vector<std::pair<Bytes, const Value*>> keys;
+        keys.reserve(m.size());
+        for (const auto& [k, v] : m) keys.emplace_back(encode(k), &k);
+        std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (std::size_t i = 1; i < keys.size(); ++i) {
+            if (keys[i].first != keys[i - 1].first) continue;
+            const Value* later = keys[i].second->span()->offset > keys[i - 1].second->span()->offset
+                                     ? keys[i].second : keys[i - 1].second;
+            fail_at(later->span()->offset, "duplicate map key " + diagnostic(*later));
+        }
+    }
+
     // The top frame is complete: pop it and hand its value to the parent.
     std::optional<Value> complete_top(std::size_t end) {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
+        if (f.kind == Frame::map && limits_.reject_duplicate_keys) check_duplicate_keys(f.value.as_map());
         Value v = f.kind == Frame::tag ? Value::tag(f.tag_number, std::move(f.value)) : std::move(f.value);
         v.set_span({f.start, end - f.start});
         return attach(std::move(v));
@@ -189,8 +206,8 @@ private:
         switch (f.kind) {
             case Frame::bytes:
             case Frame::text: {
-                const auto& chunk = v.is_bytes() ? v.as_bytes() : to_bytes(v.as_text());
-                f.chunks.append(chunk.begin(), chunk.end());
+                if (v.is_bytes()) f.chunks.append(v.as_bytes().begin(), v.as_bytes().end());
+                else f.chunks += v.as_text();
                 return std::nullopt;
             }
             case Frame::array: f.value.as_array().push_back(std::move(v)); break;

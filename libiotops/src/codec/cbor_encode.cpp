@@ -109,7 +109,7 @@ void encode_value(const Value& v, Bytes& out, bool sort_keys) {
                 encode_value(k, key, true);
                 entries.emplace_back(std::move(key), &val);
             }
-            std::sort(entries.begin(), entries.end(),
+            std::stable_sort(entries.begin(), entries.end(),
                       [](const auto& a, const auto& b) { return a.first < b.first; });
             for (const auto& [key, val] : entries) {
                 out.insert(out.end(), key.begin(), key.end());

@@ -84,6 +84,11 @@ nlohmann::json parse_json(std::string_view text, std::string_view what) {
         // nlohmann counts bytes read, so the offending byte is one before.
         std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
         throw_malformed(std::string(what) + ": at byte " + std::to_string(at) + ": " + reason(e));
+    } catch (const nlohmann::json::exception& e) {
+        // e.g. out_of_range 406 for a number beyond double; nlohmann gives no offset for these.
+        std::string m = e.what();
+        auto close = m.find("] ");
+        throw_malformed(std::string(what) + ": " + (close == std::string::npos ? m : m.substr(close + 2)));
     }
 }
 

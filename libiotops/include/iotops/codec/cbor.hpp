@@ -17,6 +17,7 @@ namespace iotops::cbor {
 enum class Type { unsigned_int, negative_int, bytes, text, array, map, tag, simple, floating };
 
 // Where an item sits in the buffer it was decoded from: [offset, offset + length), header included.
+// For an indefinite-length item the span runs from its head to its break byte (0xff) inclusive.
 struct Span {
     std::size_t offset = 0;
     std::size_t length = 0;
@@ -41,7 +42,7 @@ public:
     static Value boolean(bool v);
     static Value null();
     static Value undefined();
-    static Value simple(std::uint8_t v);
+    static Value simple(std::uint8_t v);  // 20/21/22 give false/true/null; 24..31 throw (reserved)
     static Value floating(double v);
 
     Type type() const;
@@ -107,11 +108,15 @@ struct Limits {
     std::size_t max_depth = 64;
     std::size_t max_size = 64u << 20;  // bytes of input
     std::size_t max_items = 1u << 22;  // items in one decode
+    // Maps with two equal keys are not valid CBOR (RFC 8949 section 5.6) and make protocols such
+    // as COSE ambiguous; they are refused unless this is false.
+    bool reject_duplicate_keys = true;
 };
 
 // Decodes exactly one item occupying the whole buffer. Errors (Error kind malformed) say at
 // which byte offset and why: truncated, trailing bytes, too deep, indefinite length not allowed...
-// Indefinite-length items are accepted and decoded to definite ones.
+// Indefinite-length items are accepted and decoded to definite ones. Text strings must be valid
+// UTF-8; maps with duplicate keys are refused (see Limits). Nesting is handled without recursion.
 Value decode(ByteView data, const Limits& limits = {});
 // Decodes one item from the front of data; sets consumed. For CBOR sequences (RFC 8742).
 Value decode_prefix(ByteView data, std::size_t& consumed, const Limits& limits = {});
