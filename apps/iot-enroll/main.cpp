@@ -1,0 +1,8 @@
+// iot-enroll: IDevID provisioning, EST, BRSKI pledge and registrar, EST-coaps / cBRSKI.
+#include "common/tool.hpp"
+
+int main(int argc, char** argv) {
+    iotops::cli::Tool tool("iot-enroll",
+                           "Provision IDevIDs; enroll over EST, BRSKI and cBRSKI as pledge or registrar");
+    return tool.run(argc, argv);
+}

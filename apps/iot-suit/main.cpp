@@ -1,0 +1,8 @@
+// iot-suit: SUIT firmware manifests (RFC 9019, RFC 9124, draft-ietf-suit-*).
+#include "common/tool.hpp"
+
+int main(int argc, char** argv) {
+    iotops::cli::Tool tool("iot-suit",
+                           "Create, sign, verify and inspect SUIT manifests; encrypt and apply payloads");
+    return tool.run(argc, argv);
+}
