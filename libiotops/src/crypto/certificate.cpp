@@ -113,19 +113,10 @@ std::vector<Certificate> Certificate::load_all_file(const std::string& path) {
     }
 }
 
-Bytes Certificate::der() const {
-    unsigned char* out = nullptr;
-    int len = i2d_X509(native(*this), &out);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "encode certificate");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
-}
+Bytes Certificate::der() const { return der_of(native(*this), i2d_X509, "encode certificate"); }
 
 std::string Certificate::pem() const {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_X509(bio.get(), native(*this)) != 1) throw_openssl(ErrorKind::internal, "certificate pem");
-    return to_string(bio_contents(bio.get()));
+    return bio_text([&](BIO* bio) { return PEM_write_bio_X509(bio, native(*this)) == 1; }, "certificate pem");
 }
 
 std::string Certificate::subject() const { return rfc2253(X509_get_subject_name(native(*this))); }
@@ -211,12 +202,7 @@ std::optional<Bytes> Certificate::authority_key_id_extension_value() const {
     int idx = X509_get_ext_by_NID(native(*this), NID_authority_key_identifier, -1);
     if (idx < 0) return std::nullopt;
     const ASN1_OCTET_STRING* data = X509_EXTENSION_get_data(X509_get_ext(native(*this), idx));
-    unsigned char* out = nullptr;
-    int len = i2d_ASN1_OCTET_STRING(data, &out);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "encode authority key identifier");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
+    return der_of(data, i2d_ASN1_OCTET_STRING, "encode authority key identifier");
 }
 
 std::optional<std::string> Certificate::masa_url() const { return ia5_extension(native(*this), oid::masa_url); }

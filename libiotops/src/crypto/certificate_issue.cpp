@@ -38,16 +38,6 @@ AsnOctetPtr octet_string(ByteView data) {
     return s;
 }
 
-template <typename T, typename I2d>
-Bytes encode(T* value, I2d i2d) {
-    unsigned char* out = nullptr;
-    int len = i2d(value, &out);
-    if (len <= 0) fail("encode extension");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
-}
-
 // Extensions OpenSSL has no built-in type for: the value is DER we encoded ourselves.
 void add_raw_extension(X509* x, const char* dotted_oid, ByteView der, bool critical) {
     AsnObjPtr obj(OBJ_txt2obj(dotted_oid, 1));
@@ -60,7 +50,7 @@ void add_raw_extension(X509* x, const char* dotted_oid, ByteView der, bool criti
 void add_ia5_extension(X509* x, const char* dotted_oid, const std::string& value) {
     Ia5Ptr s(ASN1_IA5STRING_new());
     if (!s || ASN1_STRING_set(s.get(), value.data(), static_cast<int>(value.size())) != 1) fail(dotted_oid);
-    add_raw_extension(x, dotted_oid, encode(s.get(), i2d_ASN1_IA5STRING), false);
+    add_raw_extension(x, dotted_oid, der_of(s.get(), i2d_ASN1_IA5STRING, "issue certificate: encode extension"), false);
 }
 
 void add_d2i_extension(X509* x, int nid, void* value, bool critical) {

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "crypto/cms_common.hpp"
+#include "crypto/x509_name.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/crypto/cms.hpp"
 
@@ -121,13 +122,6 @@ Algorithm algorithm(const X509_ALGOR* alg) {
     return out;
 }
 
-std::string name_rfc2253(const X509_NAME* name) {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
-        throw_openssl(ErrorKind::internal, "cms: printing a name");
-    return to_string(bio_contents(bio.get()));
-}
-
 std::string serial_hex(const ASN1_INTEGER* serial) {
     BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
     if (!bn) throw_openssl(ErrorKind::malformed, "cms: signer serial number");
@@ -149,7 +143,7 @@ SignerInfo signer_info(CMS_SignerInfo* si) {
         const unsigned char* d = ASN1_STRING_get0_data(keyid);
         out.subject_key_id = Bytes(d, d + ASN1_STRING_length(keyid));
     } else {
-        out.issuer = name_rfc2253(issuer);
+        out.issuer = rfc2253(issuer);
         out.serial_hex = serial_hex(serial);
     }
     X509_ALGOR* dig = nullptr;
@@ -209,10 +203,9 @@ int signed_data_version(const Bytes& der) {
 }  // namespace
 
 std::string to_pem(ByteView der) {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio(bio.get(), "CMS", "", der.data(), static_cast<long>(der.size())) <= 0)
-        throw_openssl(ErrorKind::internal, "cms: writing pem");
-    return to_string(bio_contents(bio.get()));
+    return bio_text(
+        [&](BIO* bio) { return PEM_write_bio(bio, "CMS", "", der.data(), static_cast<long>(der.size())) > 0; },
+        "cms: writing pem");
 }
 
 Bytes to_der(ByteView input) {

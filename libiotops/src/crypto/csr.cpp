@@ -72,19 +72,10 @@ Csr Csr::load(ByteView pem_or_der) {
     return wrap(std::move(req));
 }
 
-Bytes Csr::der() const {
-    unsigned char* out = nullptr;
-    int len = i2d_X509_REQ(native(*this), &out);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "encode csr");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
-}
+Bytes Csr::der() const { return der_of(native(*this), i2d_X509_REQ, "encode csr"); }
 
 std::string Csr::pem() const {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_X509_REQ(bio.get(), native(*this)) != 1) throw_openssl(ErrorKind::internal, "csr pem");
-    return to_string(bio_contents(bio.get()));
+    return bio_text([&](BIO* bio) { return PEM_write_bio_X509_REQ(bio, native(*this)) == 1; }, "csr pem");
 }
 
 std::string Csr::subject() const { return rfc2253(X509_REQ_get_subject_name(native(*this))); }

@@ -17,12 +17,7 @@ std::optional<Bytes> ecdsa_raw_to_der(ByteView raw, std::size_t width) {
     BnPtr s(BN_bin2bn(raw.data() + width, static_cast<int>(width), nullptr));
     if (!sig || !r || !s) throw_openssl(ErrorKind::internal, "ecdsa signature");
     ECDSA_SIG_set0(sig.get(), r.release(), s.release());
-    unsigned char* out = nullptr;
-    int len = i2d_ECDSA_SIG(sig.get(), &out);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "ecdsa signature encode");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
+    return der_of(sig.get(), i2d_ECDSA_SIG, "ecdsa signature encode");
 }
 
 Bytes ecdsa_der_to_raw(ByteView der, std::size_t width) {

@@ -80,4 +80,23 @@ std::string openssl_error(std::string_view what);
 BioPtr memory_bio(ByteView data);
 Bytes bio_contents(BIO* bio);
 
+// The DER of an OpenSSL object through its i2d_* function.
+template <typename T, typename I2d>
+Bytes der_of(const T* object, I2d i2d, std::string_view what) {
+    unsigned char* out = nullptr;
+    int len = i2d(object, &out);
+    if (len <= 0) throw_openssl(ErrorKind::internal, what);
+    Bytes der(out, out + len);
+    OPENSSL_free(out);
+    return der;
+}
+
+// The text a writer puts into a memory BIO (PEM writers, name printers); write returns success.
+template <typename Write>
+std::string bio_text(Write write, std::string_view what) {
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (!bio || !write(bio.get())) throw_openssl(ErrorKind::internal, what);
+    return to_string(bio_contents(bio.get()));
+}
+
 }  // namespace iotops::crypto

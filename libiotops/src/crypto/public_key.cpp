@@ -106,19 +106,10 @@ PublicKey PublicKey::from_raw(KeyType type, ByteView raw) {
 
 KeyType PublicKey::type() const { return impl().pool ? impl().pool->type : key_type_of(native(*this)); }
 
-Bytes PublicKey::spki_der() const {
-    unsigned char* out = nullptr;
-    int len = i2d_PUBKEY(native(*this), &out);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "encode public key");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
-}
+Bytes PublicKey::spki_der() const { return der_of(native(*this), i2d_PUBKEY, "encode public key"); }
 
 std::string PublicKey::spki_pem() const {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_PUBKEY(bio.get(), native(*this)) != 1) throw_openssl(ErrorKind::internal, "public key pem");
-    return to_string(bio_contents(bio.get()));
+    return bio_text([&](BIO* bio) { return PEM_write_bio_PUBKEY(bio, native(*this)) == 1; }, "public key pem");
 }
 
 Bytes PublicKey::raw() const {

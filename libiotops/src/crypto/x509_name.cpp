@@ -80,19 +80,9 @@ Name from_x509_name(const X509_NAME* name) {
 }
 
 std::string rfc2253(const X509_NAME* name) {
-    BioPtr bio(BIO_new(BIO_s_mem()));
-    if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
-        throw_openssl(ErrorKind::internal, "print name");
-    return to_string(bio_contents(bio.get()));
+    return bio_text([&](BIO* bio) { return X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253) >= 0; }, "print name");
 }
 
-Bytes name_der(const X509_NAME* name) {
-    unsigned char* out = nullptr;
-    int len = i2d_X509_NAME(name, &out);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "encode name");
-    Bytes der(out, out + len);
-    OPENSSL_free(out);
-    return der;
-}
+Bytes name_der(const X509_NAME* name) { return der_of(name, i2d_X509_NAME, "encode name"); }
 
 }  // namespace iotops::crypto
