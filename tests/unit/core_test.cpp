@@ -32,6 +32,7 @@ TEST_CASE("base64 accepts both alphabets, padded and unpadded") {
     CHECK_THROWS_AS(base64_decode("Y*Q="), Error);
     CHECK_THROWS_AS(base64url_decode_strict("YQ=="), Error);
     CHECK(base64url_decode_strict("YQ") == to_bytes("a"));
+    CHECK_THROWS_AS(base64url_decode_strict("YR"), Error);  // same byte, non-zero unused bits
 }
 
 TEST_CASE("RFC 3339 parse and format") {

@@ -133,7 +133,10 @@ Bytes base64url_decode_strict(std::string_view text) {
         if (!ok) throw_malformed("base64url: invalid character at offset " + std::to_string(i));
     }
     if (text.size() % 4 == 1) throw_malformed("base64url: truncated input");
-    return base64_decode(text);
+    Bytes out = base64_decode(text);
+    // Non-zero unused tail bits would let two strings carry the same bytes (a silent edit of a signature).
+    if (base64url_encode(out) != text) throw_malformed("base64url: non-canonical encoding (non-zero trailing bits)");
+    return out;
 }
 
 }  // namespace iotops
