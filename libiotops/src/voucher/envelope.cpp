@@ -197,7 +197,21 @@ nlohmann::json certificate_summary(const crypto::Certificate& c) {
     return j;
 }
 
-nlohmann::json describe(const Envelope& e) {
+namespace {
+
+// A request nests its predecessor (RVR -> PVR); real chains are one or two deep, so the nesting is
+// cut off well before it could exhaust the stack.
+constexpr int max_nesting = 4;
+
+nlohmann::json describe_at(const Envelope& e, int depth);
+
+}  // namespace
+
+nlohmann::json describe(const Envelope& e) { return describe_at(e, 0); }
+
+namespace {
+
+nlohmann::json describe_at(const Envelope& e, int depth) {
     nlohmann::json j = {{"format", std::string(format_name(e.format))},
                         {"kind", std::string(kind_name(e.voucher.kind()))}};
     if (!e.details.empty()) j["details"] = e.details;
@@ -209,12 +223,17 @@ nlohmann::json describe(const Envelope& e) {
     j["payload"] = e.voucher.to_json();
     if (e.voucher.leaves().contains("prior-signed-voucher-request")) {
         try {
-            j["prior-signed-voucher-request-decoded"] = describe(open(*e.voucher.binary("prior-signed-voucher-request")));
+            if (depth >= max_nesting) throw_malformed("prior-signed-voucher-request: nested more than " +
+                                                      std::to_string(max_nesting) + " deep");
+            j["prior-signed-voucher-request-decoded"] =
+                describe_at(open(*e.voucher.binary("prior-signed-voucher-request")), depth + 1);
         } catch (const Error& err) {
             j["prior-signed-voucher-request-decoded"] = {{"error", err.what()}};
         }
     }
     return j;
 }
+
+}  // namespace
 
 }  // namespace iotops::voucher
