@@ -30,7 +30,7 @@ _iot_voucher() {
     local opts
     case "$verb" in
         inspect) opts="--help -h --format --no-color --quiet -q" ;;
-        verify) opts="--help -h --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --format --no-color --quiet -q" ;;
+        verify) opts="--help -h --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --strict --format --no-color --quiet -q" ;;
         sign) opts="--help -h --format --key --cert --chain --pass --alg --output -o --force --no-color --quiet -q" ;;
         convert) opts="--help -h --to --output -o --force --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;

@@ -18,6 +18,7 @@ complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -l nonce -r -F -
 complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -l serial -r -F -d 'The serial-number the voucher must carry'
 complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -l idevid -r -F -d 'IDevID certificate: serial-number and idevid-issuer must match it'
 complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -l pinned -r -F -d 'The certificate pinned-domain-cert must hold'
+complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -l strict -d 'Turn warnings (id-data CMS, a signer trusted only by --cert) into failures'
 complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -l format -x -a 'json text' -d 'Report as JSON (default) or as a human summary'
 complete -c iot-voucher -n '__fish_seen_subcommand_from verify' -F
 complete -c iot-voucher -n __fish_use_subcommand -a sign -d 'Sign a JSON voucher or voucher-request as CMS, JWS or COSE'

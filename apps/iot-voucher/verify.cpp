@@ -35,6 +35,7 @@ void add_verify(cli::Tool& tool) {
         cli::ReportOptions report;
         std::vector<std::string> anchors, intermediates;
         std::string cert, at, nonce, serial, idevid, pinned;
+        bool strict = false;
     };
     auto o = std::make_shared<Opts>();
     auto& verb = tool.add_verb(
@@ -53,6 +54,7 @@ void add_verify(cli::Tool& tool) {
                 throw Error(ErrorKind::usage, std::string("--at or --nonce: ") + e.what());
             }
             if (!o->serial.empty()) v.serial = o->serial;
+            v.strict = o->strict;
             auto input = cli::read_input(o->in);
             auto report = voucher::verify(input.data, v);
             cli::emit_report(report.to_json(), o->report, ctx);
@@ -67,6 +69,7 @@ void add_verify(cli::Tool& tool) {
     verb.add_option("--serial", o->serial, "The serial-number the voucher must carry");
     verb.add_option("--idevid", o->idevid, "IDevID certificate: serial-number and idevid-issuer must match it");
     verb.add_option("--pinned", o->pinned, "The certificate pinned-domain-cert must hold");
+    verb.add_flag("--strict", o->strict, "Turn warnings (id-data CMS, a signer trusted only by --cert) into failures");
     cli::add_report_options(verb, o->report);
 }
 

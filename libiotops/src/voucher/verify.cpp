@@ -185,6 +185,13 @@ Report verify(const Envelope& e, const VerifyOptions& options) {
     rules.at = options.at;
     for (auto& c : check_rules(e.voucher, rules)) r.checks.push_back(std::move(c));
     verify_requests(e, options, r);
+    if (options.strict)
+        for (auto& c : r.checks)
+            if (c.warning) {
+                c.ok = false;
+                c.warning = false;
+                c.message += " (--strict)";
+            }
     return r;
 }
 

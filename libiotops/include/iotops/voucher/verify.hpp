@@ -23,6 +23,9 @@ struct VerifyOptions {
     std::optional<std::string> serial;               // the serial-number it must carry
     std::optional<crypto::Certificate> idevid;       // serial and idevid-issuer must match this IDevID
     std::optional<crypto::Certificate> pinned;       // pinned-domain-cert must be this certificate
+    // Warnings (id-data eContentType, a signer trusted only because --cert named it, no
+    // idevid-issuer to compare) become failures.
+    bool strict = false;
 };
 
 struct Report {
