@@ -2,14 +2,43 @@
 _iot_voucher() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
-        :  # no verbs yet
+        case "${COMP_WORDS[i]}" in
+            inspect|verify|sign|convert) verb="${COMP_WORDS[i]}"; break ;;
+        esac
     done
+    case "$verb:$prev" in
+        inspect:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        verify:--anchor) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--intermediate) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--at) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--nonce) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--serial) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--idevid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--pinned) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        sign:--format) COMPREPLY=($(compgen -W "cms jws cose" -- "$cur")); return ;;
+        sign:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--alg) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--output|sign:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        convert:--to) COMPREPLY=($(compgen -W "json cbor" -- "$cur")); return ;;
+        convert:--output|convert:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
     local opts
-    opts="--help -h --version --no-color --quiet -q"
+    case "$verb" in
+        inspect) opts="--help -h --format --no-color --quiet -q" ;;
+        verify) opts="--help -h --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --strict --format --no-color --quiet -q" ;;
+        sign) opts="--help -h --format --key --cert --chain --pass --alg --output -o --force --no-color --quiet -q" ;;
+        convert) opts="--help -h --to --output -o --force --no-color --quiet -q" ;;
+        *) opts="--help -h --version --no-color --quiet -q" ;;
+    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "" -- "$cur"))
+        COMPREPLY=($(compgen -W "inspect verify sign convert" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

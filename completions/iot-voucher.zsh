@@ -5,6 +5,10 @@ _iot_voucher() {
     typeset -A opt_args
     local -a verbs
     verbs=(
+        'inspect:Decode a voucher or voucher-request (CMS, JWS, COSE, JSON, YANG-CBOR) to JSON'
+        'verify:Verify a signed voucher or voucher-request; exit 0 when every check holds, 1 otherwise'
+        'sign:Sign a JSON voucher or voucher-request as CMS, JWS or COSE'
+        'convert:Convert an unsigned voucher between JSON and YANG-CBOR'
     )
     _arguments -C \
         '(- *)'{--help,-h}'[Print help and exit (also after a verb)]' \
@@ -17,6 +21,10 @@ _iot_voucher() {
         verb) _describe -t verbs verb verbs ;;
         args)
             case $words[1] in
+                inspect) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--format=[Report as JSON (default) or as a human summary]:value:(json text)' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
+                verify) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--anchor=[Trust anchor certificate file (PEM may hold several); repeatable]:value:_files' '--intermediate=[Intermediate certificate file; repeatable]:value:_files' '--cert=[Signer certificate, when the artifact does not carry it]:value:_files' '--at=[Verify as of this RFC 3339 time instead of now]:value:_files' '--nonce=[The nonce the voucher must carry (base64 or base64url)]:value:_files' '--serial=[The serial-number the voucher must carry]:value:_files' '--idevid=[IDevID certificate\: serial-number and idevid-issuer must match it]:value:_files' '--pinned=[The certificate pinned-domain-cert must hold]:value:_files' '--strict[Turn warnings (id-data CMS, a signer trusted only by --cert) into failures]' '--format=[Report as JSON (default) or as a human summary]:value:(json text)' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
+                sign) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--format=[Signature format\: cms (default), jws or cose]:value:(cms jws cose)' '--key=[Signer'\''s private key file (PEM or DER)]:value:_files' '--cert=[Signer'\''s certificate file]:value:_files' '--chain=[Intermediate certificates to include; repeatable]:value:_files' '--pass=[Passphrase source for an encrypted key\: pass\:, env\:, file\:, fd\:]:value:_files' '--alg=[COSE algorithm (ES256, ES384, EdDSA...); default from the key]:value:_files' {--output=,-o+}'[Write to FILE (atomically) instead of stdout]:value:_files' '--force[Write binary output to a terminal anyway]' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
+                convert) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--to=[Output json or cbor (default\: the other one)]:value:(json cbor)' {--output=,-o+}'[Write to FILE (atomically) instead of stdout]:value:_files' '--force[Write binary output to a terminal anyway]' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
             esac ;;
     esac
 }

@@ -1,0 +1,66 @@
+// Vouchers and voucher-requests (RFC 8366bis) as YANG-JSON, and the artifact's own rules.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "iotops/codec/cbor.hpp"
+#include "iotops/core/bytes.hpp"
+#include "iotops/core/time.hpp"
+
+namespace iotops::voucher {
+
+enum class Kind { voucher, voucher_request };
+
+std::string_view kind_name(Kind k);       // "voucher", "voucher-request"
+std::string_view top_level_name(Kind k);  // "ietf-voucher:voucher", "ietf-voucher-request:voucher"
+
+// One named check of a verification or rule run. A warning holds but says something is off.
+struct Check {
+    std::string name;
+    bool ok = false;
+    std::string message;
+    bool warning = false;
+};
+nlohmann::json checks_to_json(const std::vector<Check>& checks);  // [{"check","result","message"}]
+bool all_ok(const std::vector<Check>& checks);
+
+class Voucher {
+public:
+    // A YANG-JSON instance with exactly one top-level member naming the kind. Throws
+    // Error(malformed) "voucher: ..." for anything else (leaf values are checked by check_rules).
+    static Voucher from_json(const nlohmann::json& instance);
+    static Voucher parse_json(ByteView text);
+    // YANG-CBOR with SIDs (cBRSKI), through yang::Schema::voucher().
+    static Voucher from_cbor(const cbor::Value& instance);
+    static Voucher decode_cbor(ByteView data);
+
+    Kind kind() const { return kind_; }
+    const nlohmann::json& leaves() const { return leaves_; }  // the inner object
+    nlohmann::json to_json() const;                           // {"ietf-voucher:voucher": {...}}
+    std::string dump() const;                                 // compact JSON text, as signed
+    cbor::Value to_cbor() const;
+    Bytes encode_cbor() const;
+
+    // A text leaf, or nullopt when absent or not text.
+    std::optional<std::string> text(std::string_view leaf) const;
+    // A binary leaf decoded from base64 (either alphabet); nullopt when absent; Error(malformed) when not base64.
+    std::optional<Bytes> binary(std::string_view leaf) const;
+
+private:
+    Kind kind_ = Kind::voucher;
+    nlohmann::json leaves_ = nlohmann::json::object();
+};
+
+struct RuleOptions {
+    std::optional<Time> at;  // none: now
+};
+
+// The artifact's own rules, each a named check: "known-leaves", "leaf-types", "required-leaves",
+// "nonce-length", "expires-on".
+std::vector<Check> check_rules(const Voucher& v, const RuleOptions& options = {});
+
+}  // namespace iotops::voucher

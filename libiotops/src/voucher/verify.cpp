@@ -1,0 +1,200 @@
+#include "iotops/voucher/verify.hpp"
+
+#include "iotops/core/encoding.hpp"
+#include "iotops/core/error.hpp"
+#include "iotops/crypto/cms.hpp"
+#include "iotops/crypto/cose.hpp"
+#include "iotops/crypto/jws.hpp"
+
+namespace iotops::voucher {
+namespace {
+
+crypto::ChainOptions chain_options(const VerifyOptions& o, const std::vector<crypto::Certificate>& carried) {
+    crypto::ChainOptions c;
+    c.trust_anchors = o.anchors;
+    c.intermediates = o.intermediates;
+    c.intermediates.insert(c.intermediates.end(), carried.begin(), carried.end());
+    c.at = o.at;
+    return c;
+}
+
+// The chain check for a signer found by signature: anchors given -> verify_chain; none given and the
+// signer came from --cert -> trusted as given; otherwise a failure (strict by default).
+Check chain_check(const std::optional<crypto::Certificate>& signer, const VerifyOptions& o,
+                  const std::vector<crypto::Certificate>& carried, Report& r) {
+    if (!signer) return {"chain", false, "no signer certificate to chain (give it with --cert)"};
+    if (o.anchors.empty()) {
+        if (o.signer && *o.signer == *signer)
+            return {"chain", true, "no trust anchor given: the signer certificate given with --cert is trusted as is", true};
+        return {"chain", false, "no trust anchor given (--anchor)"};
+    }
+    auto res = crypto::verify_chain(*signer, chain_options(o, carried));
+    (void)r;
+    return {"chain", res.ok, res.ok ? std::string() : res.error};
+}
+
+void verify_cms(const Envelope& e, const VerifyOptions& o, Report& r) {
+    crypto::cms::VerifyOptions v;
+    v.trust_anchors = o.anchors;
+    v.intermediates = o.intermediates;
+    if (o.signer) v.intermediates.push_back(*o.signer);
+    v.at = o.at;
+    auto res = crypto::cms::verify(e.raw, v);
+    if (!res.signers.empty()) r.signer = res.signers.front();
+    r.checks.push_back({"signature", res.signature_valid, res.signature_error});
+    if (o.anchors.empty()) r.checks.push_back({"chain", false, "no trust anchor given (--anchor)"});
+    else r.checks.push_back({"chain", res.chain_valid, res.chain_error});
+    // 8366bis wants id-ct-animaJSONVoucher; every published RFC 8995 artifact uses id-data.
+    std::string ct = e.details.value("econtent-type", "");
+    if (ct == crypto::oid::ct_anima_json_voucher) r.checks.push_back({"content-type", true, ""});
+    else if (ct == crypto::oid::id_data)
+        r.checks.push_back({"content-type", true, "eContentType is id-data (RFC 8995 style), not id-ct-animaJSONVoucher", true});
+    else r.checks.push_back({"content-type", false, "eContentType " + ct + " is not a voucher type"});
+}
+
+void verify_jws(const Envelope& e, const VerifyOptions& o, Report& r) {
+    auto jws = crypto::Jws::parse(to_string(e.raw));
+    crypto::JwsVerifyOptions v;
+    if (o.signer) v.certificates.push_back(*o.signer);
+    if (!o.anchors.empty()) v.chain = chain_options(o, {});
+    auto results = crypto::verify_jws(jws, v);
+    bool sig_ok = !results.empty();
+    std::string why;
+    for (const auto& res : results) {
+        if (!res.signature_valid) {
+            sig_ok = false;
+            if (why.empty()) why = "signature " + std::to_string(res.index) + ": " + (res.reason.empty() ? "invalid" : res.reason);
+        }
+        if (!r.signer && res.signer_certificate) r.signer = res.signer_certificate;
+    }
+    r.checks.push_back({"signature", sig_ok, why});
+    if (o.anchors.empty()) {
+        r.checks.push_back(chain_check(r.signer, o, {}, r));
+    } else {
+        bool chain_ok = !results.empty();
+        std::string cwhy;
+        for (const auto& res : results)
+            if (res.chain_valid != true) {
+                chain_ok = false;
+                if (cwhy.empty()) cwhy = res.reason.empty() ? "signer does not chain to a trust anchor" : res.reason;
+            }
+        r.checks.push_back({"chain", chain_ok, cwhy});
+    }
+    for (const auto& s : jws.signatures)
+        if (auto typ = s.typ(); typ && *typ != crypto::jws_typ_voucher)
+            r.checks.push_back({"typ", false, "typ is \"" + *typ + "\", want voucher-jws+json"});
+}
+
+void verify_cose(const Envelope& e, const VerifyOptions& o, Report& r) {
+    auto msg = cose::Sign1::parse(e.raw);
+    std::vector<crypto::Certificate> candidates;
+    if (o.signer) candidates.push_back(*o.signer);
+    candidates.insert(candidates.end(), e.certificates.begin(), e.certificates.end());
+    std::string why = candidates.empty() ? "no signer certificate: the artifact carries none (give it with --cert)" : "";
+    for (const auto& c : candidates) {
+        auto verdict = msg.verify(c);
+        if (verdict.ok) {
+            r.signer = c;
+            why.clear();
+            break;
+        }
+        if (why.empty()) why = verdict.reason;
+    }
+    r.checks.push_back({"signature", r.signer.has_value(), r.signer ? std::string() : why});
+    r.checks.push_back(chain_check(r.signer, o, e.certificates, r));
+}
+
+std::string as_text(const Bytes& b) {
+    bool printable = !b.empty();
+    for (auto c : b) printable = printable && c >= 0x20 && c < 0x7f;
+    return printable ? to_string(b) : hex_encode(b);
+}
+
+void verify_requests(const Envelope& e, const VerifyOptions& o, Report& r) {
+    const Voucher& v = e.voucher;
+    if (o.nonce) {
+        std::optional<Bytes> have;
+        try {
+            have = v.binary("nonce");
+        } catch (const Error&) {
+        }
+        bool ok = have && *have == *o.nonce;
+        r.checks.push_back({"nonce", ok, ok ? std::string() : have ? "nonce is " + as_text(*have) + ", want " + as_text(*o.nonce)
+                                                                   : "the voucher has no nonce"});
+    }
+    std::optional<std::string> want_serial = o.serial;
+    if (!want_serial && o.idevid) want_serial = o.idevid->subject_attribute("serialNumber");
+    if (o.idevid && !o.idevid->subject_attribute("serialNumber"))
+        r.checks.push_back({"serial-number", false, "the idevid certificate has no serialNumber in its subject"});
+    else if (want_serial) {
+        auto have = v.text("serial-number");
+        bool ok = have && *have == *want_serial;
+        r.checks.push_back({"serial-number", ok, ok ? std::string() : "serial-number is " + have.value_or("absent") + ", want " + *want_serial});
+    }
+    if (o.idevid) {
+        auto aki = o.idevid->authority_key_id_extension_value();
+        std::optional<Bytes> have;
+        try {
+            have = v.binary("idevid-issuer");
+        } catch (const Error&) {
+        }
+        if (!have) r.checks.push_back({"idevid-issuer", true, "the voucher has no idevid-issuer", true});
+        else if (!aki) r.checks.push_back({"idevid-issuer", false, "the idevid certificate has no authority key identifier"});
+        else {
+            bool ok = *have == *aki;
+            r.checks.push_back({"idevid-issuer", ok, ok ? std::string() : "idevid-issuer " + hex_encode(*have) +
+                                                                     " is not the idevid's AKI extension " + hex_encode(*aki)});
+        }
+    }
+    if (o.pinned) {
+        std::optional<Bytes> have;
+        try {
+            have = v.binary("pinned-domain-cert");
+        } catch (const Error&) {
+        }
+        bool ok = have && *have == o.pinned->der();
+        r.checks.push_back({"pinned-domain-cert", ok, ok ? std::string() : have ? "pinned-domain-cert is another certificate"
+                                                                                : "the voucher has no pinned-domain-cert"});
+    }
+}
+
+}  // namespace
+
+nlohmann::json Report::to_json() const {
+    nlohmann::json j = {{"result", ok() ? "valid" : "invalid"},
+                        {"format", std::string(format_name(format))},
+                        {"kind", std::string(kind_name(kind))}};
+    if (signer) j["signer"] = certificate_summary(*signer);
+    j["checks"] = checks_to_json(checks);
+    j["payload"] = payload;
+    return j;
+}
+
+Report verify(const Envelope& e, const VerifyOptions& options) {
+    Report r;
+    r.format = e.format;
+    r.kind = e.voucher.kind();
+    r.payload = e.voucher.to_json();
+    switch (e.format) {
+    case Format::cms: verify_cms(e, options, r); break;
+    case Format::jws: verify_jws(e, options, r); break;
+    case Format::cose: verify_cose(e, options, r); break;
+    default: r.checks.push_back({"signature", false, "the voucher is not signed (bare " + std::string(format_name(e.format)) + ")"});
+    }
+    RuleOptions rules;
+    rules.at = options.at;
+    for (auto& c : check_rules(e.voucher, rules)) r.checks.push_back(std::move(c));
+    verify_requests(e, options, r);
+    if (options.strict)
+        for (auto& c : r.checks)
+            if (c.warning) {
+                c.ok = false;
+                c.warning = false;
+                c.message += " (--strict)";
+            }
+    return r;
+}
+
+Report verify(ByteView artifact, const VerifyOptions& options) { return verify(open(artifact), options); }
+
+}  // namespace iotops::voucher
