@@ -14,9 +14,12 @@
 namespace iotops::suit {
 namespace {
 
+constexpr int max_wrapped_depth = 32;
+
 class Printer {
 public:
     std::string out;
+    int depth_ = 0;
 
     void newline(int ind) {
         out += '\n';
@@ -38,10 +41,13 @@ public:
             } catch (const Error&) {
             }
         }
-        if (!item) return plain(v);
+        // Nesting through bstrs is bounded here, not by the decoder: each level is a fresh decode.
+        if (!item || depth_ >= max_wrapped_depth) return plain(v);
+        ++depth_;
         out += "<< ";
         inner(*item, ind);
         out += " >>";
+        --depth_;
     }
 
     // A map whose integer keys are named in `space`; `value` prints each value.

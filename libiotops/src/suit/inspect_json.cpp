@@ -87,8 +87,18 @@ json parameters_json(const cbor::Value& params) {
     return o;
 }
 
+// Sequences nest through bstrs (try-each, run-sequence); each level is a fresh decode, so the
+// depth is bounded here. Deeper levels are shown as hex.
+constexpr int max_sequence_depth = 32;
+thread_local int sequence_depth = 0;
+
 json sequence_from_bstr(const cbor::Value& v, const char* what) {
     if (!v.is_bytes()) return plain(v);
+    if (sequence_depth >= max_sequence_depth) return hex_encode(v.as_bytes());
+    struct Guard {
+        Guard() { ++sequence_depth; }
+        ~Guard() { --sequence_depth; }
+    } guard;
     try {
         return to_json(parse_command_sequence(v.as_bytes(), what));
     } catch (const Error&) {
