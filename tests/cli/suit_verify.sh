@@ -81,6 +81,22 @@ expect 1 -- "$suit" verify --key "$key" "$tmp/severed.suit"
 check_json "[c['name'] for c in r['checks'] if not c['ok']] == ['severed-member:install']"
 echo "ok: a changed severed install byte fails severed-member:install (exit 1)"
 
+# the digest of the bare manifest map instead of the whole bstr (a known implementer mistake) fails
+/usr/bin/python3 - "$v/example0.suit" "$tmp/bare-digest.suit" <<'PY'
+import hashlib, sys
+d = bytearray(open(sys.argv[1], 'rb').read())
+m = d.find(bytes.fromhex('035871')) + 1          # envelope key 3, then the bstr head 58 71
+bare = bytes(d[m + 2:m + 2 + 0x71])                # the manifest map without its bstr head
+old = hashlib.sha256(bytes(d[m:m + 2 + 0x71])).digest()
+i = d.find(old)
+assert i > 0, "the published digest covers the whole bstr"
+d[i:i + 32] = hashlib.sha256(bare).digest()
+open(sys.argv[2], 'wb').write(d)
+PY
+expect 1 -- "$suit" verify --key "$key" "$tmp/bare-digest.suit"
+check_json "'manifest-digest' in [c['name'] for c in r['checks'] if not c['ok']]"
+echo "ok: a digest over the bare manifest map (not the bstr) fails manifest-digest"
+
 # a wrong key
 openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkey -pubout >"$tmp/other.pem"
 expect 1 -- "$suit" verify --key "$tmp/other.pem" "$v/example0.suit"
