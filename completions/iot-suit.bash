@@ -2,14 +2,29 @@
 _iot_suit() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
-        :  # no verbs yet
+        case "${COMP_WORDS[i]}" in
+            inspect|verify) verb="${COMP_WORDS[i]}"; break ;;
+        esac
     done
+    case "$verb:$prev" in
+        inspect:--in-format) COMPREPLY=($(compgen -W "auto cbor base64" -- "$cur")); return ;;
+        inspect:--format) COMPREPLY=($(compgen -W "json text diag" -- "$cur")); return ;;
+        verify:--in-format) COMPREPLY=($(compgen -W "auto cbor base64" -- "$cur")); return ;;
+        verify:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--mac-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+    esac
     local opts
-    opts="--help -h --version --no-color --quiet -q"
+    case "$verb" in
+        inspect) opts="--help -h --in-format --format --no-color --quiet -q" ;;
+        verify) opts="--help -h --in-format --key --cert --mac-key --format --no-color --quiet -q" ;;
+        *) opts="--help -h --version --no-color --quiet -q" ;;
+    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "" -- "$cur"))
+        COMPREPLY=($(compgen -W "inspect verify" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -5,6 +5,8 @@ _iot_suit() {
     typeset -A opt_args
     local -a verbs
     verbs=(
+        'inspect:Decode a SUIT envelope to JSON or annotated CBOR diagnostic notation'
+        'verify:Check a SUIT envelope'\''s digest, authentication blocks and severed members'
     )
     _arguments -C \
         '(- *)'{--help,-h}'[Print help and exit (also after a verb)]' \
@@ -17,6 +19,8 @@ _iot_suit() {
         verb) _describe -t verbs verb verbs ;;
         args)
             case $words[1] in
+                inspect) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--in-format=[Input as CBOR or base64 of it, instead of sniffing]:value:(auto cbor base64)' '--format=[json (default), text (a human summary) or diag (annotated CBOR diagnostic notation)]:value:(json text diag)' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
+                verify) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--in-format=[Input as CBOR or base64 of it, instead of sniffing]:value:(auto cbor base64)' '--key=[Public key (PEM or DER SubjectPublicKeyInfo) for COSE_Sign1; repeatable]:value:_files' '--cert=[Certificate whose public key verifies COSE_Sign1; repeatable]:value:_files' '--mac-key=[File holding a shared secret (raw bytes) for COSE_Mac0; repeatable]:value:_files' '--format=[Report as JSON (default) or as a human summary]:value:(json text)' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
             esac ;;
     esac
 }

@@ -1,0 +1,10 @@
+// The verbs of iot-suit, one file each.
+#pragma once
+#include "common/tool.hpp"
+
+namespace iotops::suit_cli {
+
+void add_inspect(cli::Tool& tool);
+void add_verify(cli::Tool& tool);
+
+}  // namespace iotops::suit_cli

@@ -1,0 +1,6 @@
+// suit: SUIT manifests (draft-ietf-suit-manifest): envelope model, names, inspection, verification.
+#pragma once
+#include "iotops/suit/envelope.hpp"
+#include "iotops/suit/inspect.hpp"
+#include "iotops/suit/names.hpp"
+#include "iotops/suit/verify.hpp"
