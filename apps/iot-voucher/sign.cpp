@@ -25,7 +25,7 @@ void add_sign(cli::Tool& tool) {
         "sign", "Sign a JSON voucher or voucher-request as CMS, JWS or COSE", [o](cli::Context&) {
             voucher::SignOptions s;
             s.format = voucher::parse_format(o->format);
-            if (!o->alg.empty()) s.cose_alg = cose::parse_algorithm(o->alg);
+            if (!o->alg.empty()) s.cose_alg = crypto::cose::parse_algorithm(o->alg);
             for (const auto& p : o->chain) {
                 auto certs = crypto::Certificate::load_all_file(p);
                 s.chain.insert(s.chain.end(), certs.begin(), certs.end());

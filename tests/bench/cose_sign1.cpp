@@ -53,21 +53,21 @@ int main(int argc, char** argv) {
     auto key = crypto::PrivateKey::generate(crypto::KeyType::p256);
     Bytes payload(100);
     for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::uint8_t>(i * 7);
-    cose::Options options;
+    crypto::cose::Options options;
     options.protected_header.set_kid(to_bytes("bench-key"));
 
-    cose::Signer signer(key, cose::Algorithm::es256);
+    crypto::cose::Signer signer(key, crypto::cose::Algorithm::es256);
     Bytes wire;
     volatile std::size_t sink = 0;
     run("sign", seconds, [&] {
-        wire = cose::Sign1::sign(signer, payload, options).encode();
+        wire = crypto::cose::Sign1::sign(signer, payload, options).encode();
         sink = sink + wire.size();
     });
 
-    cose::Verifier verifier(key.public_key());
+    crypto::cose::Verifier verifier(key.public_key());
     std::size_t failures = 0;
     run("verify", seconds, [&] {
-        if (!cose::Sign1::parse(wire).verify(verifier).ok) ++failures;
+        if (!crypto::cose::Sign1::parse(wire).verify(verifier).ok) ++failures;
     });
     if (failures) {
         std::fprintf(stderr, "bench_cose_sign1: %zu verifications failed\n", failures);

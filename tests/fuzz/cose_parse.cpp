@@ -23,7 +23,7 @@ const crypto::PublicKey& key() {
     return k;
 }
 
-void read_headers(const cose::HeaderMap& h) {
+void read_headers(const crypto::cose::HeaderMap& h) {
     try {
         (void)h.alg();
         (void)h.kid();
@@ -41,18 +41,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const Bytes mac_key(32, 0x5a);
     static const Bytes detached = {0x82, 0x2f, 0x58, 0x20};
     try {
-        cose::Sign1 s = cose::Sign1::parse(input);
+        crypto::cose::Sign1 s = crypto::cose::Sign1::parse(input);
         read_headers(s.protected_header());
         read_headers(s.unprotected_header());
         (void)(s.detached() ? s.verify_detached(key(), detached) : s.verify(key()));
-        (void)cose::Sign1::parse(s.encode(cose::Form::untagged));
+        (void)crypto::cose::Sign1::parse(s.encode(crypto::cose::Form::untagged));
     } catch (const Error&) {
     }
     try {
-        cose::Mac0 m = cose::Mac0::parse(input);
+        crypto::cose::Mac0 m = crypto::cose::Mac0::parse(input);
         read_headers(m.protected_header());
         (void)(m.detached() ? m.verify_detached(mac_key, detached) : m.verify(mac_key));
-        (void)cose::Mac0::parse(m.encode());
+        (void)crypto::cose::Mac0::parse(m.encode());
     } catch (const Error&) {
     }
     return 0;

@@ -17,7 +17,7 @@ using namespace iotops;
 using iotops::test::read_vector;
 using iotops::test::read_vector_text;
 using iotops::test::vector_path;
-using iotops::cose::Verdict;
+using iotops::crypto::cose::Verdict;
 
 namespace {
 
@@ -77,7 +77,7 @@ cbor::Span unprotected_span(const Bytes& message) {
 
 // Every single-byte change outside the unprotected header must give a clean malformed error or a
 // failed verification.
-void check_tampering(const Bytes& good, const std::function<Verdict(const cose::Sign1&)>& verify) {
+void check_tampering(const Bytes& good, const std::function<Verdict(const crypto::cose::Sign1&)>& verify) {
     int parse_errors = 0, failed = 0;
     cbor::Span unprotected = unprotected_span(good);
     for (std::size_t i = 0; i < good.size(); ++i) {
@@ -88,7 +88,7 @@ void check_tampering(const Bytes& good, const std::function<Verdict(const cose::
             CAPTURE(i);
             CAPTURE(mask);
             try {
-                cose::Sign1 s = cose::Sign1::parse(bad);
+                crypto::cose::Sign1 s = crypto::cose::Sign1::parse(bad);
                 Verdict v = verify(s);
                 CHECK_FALSE(v.ok);
                 ++failed;
@@ -105,22 +105,22 @@ void check_tampering(const Bytes& good, const std::function<Verdict(const cose::
 }  // namespace
 
 TEST_CASE("algorithms: ids, names and key types") {
-    CHECK(static_cast<int>(cose::Algorithm::es256) == -7);
-    CHECK(static_cast<int>(cose::Algorithm::esp256) == -9);
-    CHECK(static_cast<int>(cose::Algorithm::es384) == -35);
-    CHECK(static_cast<int>(cose::Algorithm::eddsa) == -8);
-    CHECK(static_cast<int>(cose::Algorithm::ed25519) == -19);
-    CHECK(static_cast<int>(cose::Algorithm::hmac256) == 5);
-    CHECK(cose::parse_algorithm("es256") == cose::Algorithm::es256);
-    CHECK(cose::parse_algorithm("ESP256") == cose::Algorithm::esp256);
-    CHECK(cose::parse_algorithm("-19") == cose::Algorithm::ed25519);
-    CHECK(cose::parse_algorithm("HMAC 256/256") == cose::Algorithm::hmac256);
-    CHECK(kind_of([] { cose::parse_algorithm("PS256"); }) == ErrorKind::usage);
-    CHECK_FALSE(cose::algorithm_from_id(-37));
-    CHECK(cose::required_key_type(cose::Algorithm::esp256) == crypto::KeyType::p256);
-    CHECK(cose::required_key_type(cose::Algorithm::es384) == crypto::KeyType::p384);
-    CHECK(cose::required_key_type(cose::Algorithm::ed25519) == crypto::KeyType::ed25519);
-    CHECK(cose::default_algorithm(crypto::KeyType::ed25519) == cose::Algorithm::eddsa);
+    CHECK(static_cast<int>(crypto::cose::Algorithm::es256) == -7);
+    CHECK(static_cast<int>(crypto::cose::Algorithm::esp256) == -9);
+    CHECK(static_cast<int>(crypto::cose::Algorithm::es384) == -35);
+    CHECK(static_cast<int>(crypto::cose::Algorithm::eddsa) == -8);
+    CHECK(static_cast<int>(crypto::cose::Algorithm::ed25519) == -19);
+    CHECK(static_cast<int>(crypto::cose::Algorithm::hmac256) == 5);
+    CHECK(crypto::cose::parse_algorithm("es256") == crypto::cose::Algorithm::es256);
+    CHECK(crypto::cose::parse_algorithm("ESP256") == crypto::cose::Algorithm::esp256);
+    CHECK(crypto::cose::parse_algorithm("-19") == crypto::cose::Algorithm::ed25519);
+    CHECK(crypto::cose::parse_algorithm("HMAC 256/256") == crypto::cose::Algorithm::hmac256);
+    CHECK(kind_of([] { crypto::cose::parse_algorithm("PS256"); }) == ErrorKind::usage);
+    CHECK_FALSE(crypto::cose::algorithm_from_id(-37));
+    CHECK(crypto::cose::required_key_type(crypto::cose::Algorithm::esp256) == crypto::KeyType::p256);
+    CHECK(crypto::cose::required_key_type(crypto::cose::Algorithm::es384) == crypto::KeyType::p384);
+    CHECK(crypto::cose::required_key_type(crypto::cose::Algorithm::ed25519) == crypto::KeyType::ed25519);
+    CHECK(crypto::cose::default_algorithm(crypto::KeyType::ed25519) == crypto::cose::Algorithm::eddsa);
 }
 
 TEST_CASE("SUIT examples 0-5: manifest digest and detached COSE_Sign1 verify") {
@@ -139,7 +139,7 @@ TEST_CASE("SUIT examples 0-5: manifest digest and detached COSE_Sign1 verify") {
 
         REQUIRE(auth.blocks.size() == 1);
         for (const Bytes& block : auth.blocks) {
-            cose::Sign1 s = cose::Sign1::parse(block);
+            crypto::cose::Sign1 s = crypto::cose::Sign1::parse(block);
             CHECK(s.tagged());
             CHECK(s.detached());
             CHECK(s.algorithm_id() == -7);
@@ -150,12 +150,12 @@ TEST_CASE("SUIT examples 0-5: manifest digest and detached COSE_Sign1 verify") {
             CHECK(kind_of([&] { (void)s.verify(key); }) == ErrorKind::usage);
             // Re-encoding a parsed message gives the same bytes.
             CHECK(s.encode() == block);
-            check_tampering(block, [&](const cose::Sign1& t) { return t.verify_detached(key, auth.digest_item); });
+            check_tampering(block, [&](const crypto::cose::Sign1& t) { return t.verify_detached(key, auth.digest_item); });
         }
         // A changed digest (the detached payload) fails.
         Bytes changed = auth.digest_item;
         changed.back() ^= 0x01;
-        CHECK_FALSE(cose::Sign1::parse(auth.blocks[0]).verify_detached(key, changed).ok);
+        CHECK_FALSE(crypto::cose::Sign1::parse(auth.blocks[0]).verify_detached(key, changed).ok);
     }
 }
 
@@ -177,7 +177,7 @@ TEST_CASE("cBRSKI vectors verify with their signers' keys") {
         CAPTURE(v.name);
         Bytes bytes = hex_decode(read_vector_text(v.name));
         auto cert = crypto::Certificate::load_file(vector_path(v.signer_cert));
-        cose::Sign1 s = cose::Sign1::parse(bytes);
+        crypto::cose::Sign1 s = crypto::cose::Sign1::parse(bytes);
         CHECK(s.tagged());
         CHECK_FALSE(s.detached());
         CHECK(s.protected_bytes() == Bytes{0xa1, 0x01, 0x26});
@@ -186,7 +186,7 @@ TEST_CASE("cBRSKI vectors verify with their signers' keys") {
         CHECK(s.verify(cert).ok);
         CHECK(s.verify(cert.public_key()).ok);
         CHECK(s.encode() == bytes);
-        CHECK(cose::Sign1::parse(s.encode(cose::Form::untagged)).verify(cert).ok);
+        CHECK(crypto::cose::Sign1::parse(s.encode(crypto::cose::Form::untagged)).verify(cert).ok);
         // The payload is the unsigned artifact published next to it.
         std::string unsigned_name = std::string(v.name).replace(std::string(v.name).find(".hex"), 4, "-nonsigned.hex");
         CHECK(*s.payload() == hex_decode(read_vector_text(unsigned_name)));
@@ -198,7 +198,7 @@ TEST_CASE("cBRSKI vectors verify with their signers' keys") {
     // The wrong signer fails.
     Bytes pvr = hex_decode(read_vector_text("voucher/cose/pvr.hex"));
     auto registrar = crypto::Certificate::load_file(vector_path("voucher/cose/registrar.pem"));
-    Verdict wrong = cose::Sign1::parse(pvr).verify(registrar);
+    Verdict wrong = crypto::cose::Sign1::parse(pvr).verify(registrar);
     CHECK_FALSE(wrong.ok);
     CHECK_FALSE(wrong.reason.empty());
 }
@@ -208,16 +208,16 @@ TEST_CASE("cBRSKI vectors: every changed byte fails cleanly") {
         CAPTURE(v.name);
         Bytes bytes = hex_decode(read_vector_text(v.name));
         auto key = crypto::Certificate::load_file(vector_path(v.signer_cert)).public_key();
-        check_tampering(bytes, [&](const cose::Sign1& t) { return t.verify(key); });
+        check_tampering(bytes, [&](const crypto::cose::Sign1& t) { return t.verify(key); });
 
         // Targeted: one byte in each region, all parse and fail verification.
-        cose::Sign1 s = cose::Sign1::parse(bytes);
+        crypto::cose::Sign1 s = crypto::cose::Sign1::parse(bytes);
         std::size_t payload_at = bytes.size() - 66 - s.payload()->size() + 10;
         for (std::size_t i : {std::size_t{5} /* alg -7 -> other */, payload_at, bytes.size() - 1, bytes.size() - 40}) {
             Bytes bad = bytes;
             bad[i] ^= 0x02;
             CAPTURE(i);
-            CHECK_FALSE(cose::Sign1::parse(bad).verify(key).ok);
+            CHECK_FALSE(crypto::cose::Sign1::parse(bad).verify(key).ok);
         }
         // The unprotected header is not signed: a changed byte inside the RVR's x5bag certificate still
         // verifies, but reading that certificate then fails or gives another certificate.
@@ -225,18 +225,18 @@ TEST_CASE("cBRSKI vectors: every changed byte fails cleanly") {
         if (u.length > 100) {
             Bytes changed = bytes;
             changed[u.offset + u.length - 10] ^= 0x01;
-            cose::Sign1 c = cose::Sign1::parse(changed);
+            crypto::cose::Sign1 c = crypto::cose::Sign1::parse(changed);
             CHECK(c.verify(key).ok);
-            CHECK_FALSE(*c.unprotected_header().find(cose::label::x5bag) == *s.unprotected_header().find(cose::label::x5bag));
+            CHECK_FALSE(*c.unprotected_header().find(crypto::cose::label::x5bag) == *s.unprotected_header().find(crypto::cose::label::x5bag));
         }
         // Truncation is malformed.
         Bytes cut(bytes.begin(), bytes.end() - 1);
-        CHECK(kind_of([&] { cose::Sign1::parse(cut); }) == ErrorKind::malformed);
+        CHECK(kind_of([&] { crypto::cose::Sign1::parse(cut); }) == ErrorKind::malformed);
     }
 }
 
 TEST_CASE("malformed structures are Error(malformed)") {
-    auto bad = [](const std::string& hex) { return kind_of([&] { cose::Sign1::parse(hex_decode(hex)); }); };
+    auto bad = [](const std::string& hex) { return kind_of([&] { crypto::cose::Sign1::parse(hex_decode(hex)); }); };
     CHECK(bad("") == ErrorKind::malformed);
     CHECK(bad("83404040") == ErrorKind::malformed);          // 3 items
     CHECK(bad("d1844043a10126a04040") == ErrorKind::malformed);  // tag 17 is Mac0
@@ -253,7 +253,7 @@ TEST_CASE("malformed structures are Error(malformed)") {
     CHECK(bad("8443a10126a0404040") == ErrorKind::malformed);    // 5 items
     CHECK(bad("8440a1024101f640") == ErrorKind::malformed);      // crit unprotected
     // Well-formed and accepted: empty protected, empty payload, untagged.
-    cose::Sign1 s = cose::Sign1::parse(hex_decode("8440a04040"));
+    crypto::cose::Sign1 s = crypto::cose::Sign1::parse(hex_decode("8440a04040"));
     CHECK_FALSE(s.tagged());
     CHECK(s.protected_header().empty());
     Verdict v = s.verify(crypto::PrivateKey::generate(crypto::KeyType::p256).public_key());
@@ -263,59 +263,59 @@ TEST_CASE("malformed structures are Error(malformed)") {
 
 TEST_CASE("sign and verify round trip for every signature algorithm") {
     struct Case {
-        cose::Algorithm alg;
+        crypto::cose::Algorithm alg;
         crypto::KeyType type;
         std::size_t sig_size;
     };
     const Case cases[] = {
-        {cose::Algorithm::es256, crypto::KeyType::p256, 64},   {cose::Algorithm::esp256, crypto::KeyType::p256, 64},
-        {cose::Algorithm::es384, crypto::KeyType::p384, 96},   {cose::Algorithm::eddsa, crypto::KeyType::ed25519, 64},
-        {cose::Algorithm::ed25519, crypto::KeyType::ed25519, 64},
+        {crypto::cose::Algorithm::es256, crypto::KeyType::p256, 64},   {crypto::cose::Algorithm::esp256, crypto::KeyType::p256, 64},
+        {crypto::cose::Algorithm::es384, crypto::KeyType::p384, 96},   {crypto::cose::Algorithm::eddsa, crypto::KeyType::ed25519, 64},
+        {crypto::cose::Algorithm::ed25519, crypto::KeyType::ed25519, 64},
     };
     Bytes payload = to_bytes("{\"hello\":\"cose\"}");
     for (const auto& c : cases) {
-        CAPTURE(cose::algorithm_name(c.alg));
+        CAPTURE(crypto::cose::algorithm_name(c.alg));
         auto key = crypto::PrivateKey::generate(c.type);
         auto other = crypto::PrivateKey::generate(c.type);
 
-        cose::Options options;
+        crypto::cose::Options options;
         options.protected_header.set_kid(to_bytes("key-1"));
         options.protected_header.set_content_type(std::uint64_t{836});
         options.unprotected_header.set(-65537, cbor::Value::text("private"));
-        cose::Sign1 signed1 = cose::Sign1::sign(key, c.alg, payload, options);
+        crypto::cose::Sign1 signed1 = crypto::cose::Sign1::sign(key, c.alg, payload, options);
         CHECK(signed1.signature().size() == c.sig_size);
 
-        for (cose::Form form : {cose::Form::tagged, cose::Form::untagged}) {
+        for (crypto::cose::Form form : {crypto::cose::Form::tagged, crypto::cose::Form::untagged}) {
             Bytes wire = signed1.encode(form);
-            CHECK((wire[0] == 0xd2) == (form == cose::Form::tagged));
-            cose::Sign1 s = cose::Sign1::parse(wire);
+            CHECK((wire[0] == 0xd2) == (form == crypto::cose::Form::tagged));
+            crypto::cose::Sign1 s = crypto::cose::Sign1::parse(wire);
             CHECK(s.algorithm_id() == static_cast<std::int64_t>(c.alg));
             CHECK(s.protected_header().kid() == to_bytes("key-1"));
-            CHECK(s.protected_header().content_type() == cose::ContentType(std::uint64_t{836}));
+            CHECK(s.protected_header().content_type() == crypto::cose::ContentType(std::uint64_t{836}));
             CHECK(s.unprotected_header().find(-65537)->as_text() == "private");
             CHECK(*s.payload() == payload);
             CHECK(s.verify(key.public_key()).ok);
             CHECK_FALSE(s.verify(other.public_key()).ok);
             // The unprotected header is not signed: stripping it keeps the signature valid.
             s.unprotected_header().remove(-65537);
-            CHECK(cose::Sign1::parse(s.encode()).verify(key.public_key()).ok);
+            CHECK(crypto::cose::Sign1::parse(s.encode()).verify(key.public_key()).ok);
         }
 
         // Detached payload with external AAD.
         options.detached = true;
         options.external_aad = to_bytes("aad");
-        cose::Sign1 d = cose::Sign1::parse(cose::Sign1::sign(key, c.alg, payload, options).encode());
+        crypto::cose::Sign1 d = crypto::cose::Sign1::parse(crypto::cose::Sign1::sign(key, c.alg, payload, options).encode());
         CHECK(d.detached());
         CHECK(d.verify_detached(key.public_key(), payload, to_bytes("aad")).ok);
         CHECK_FALSE(d.verify_detached(key.public_key(), payload).ok);
         CHECK_FALSE(d.verify_detached(key.public_key(), to_bytes("other"), to_bytes("aad")).ok);
 
         // A reusable signer gives the same kind of message.
-        cose::Signer signer(key, c.alg);
-        cose::Verifier verifier(key.public_key());
+        crypto::cose::Signer signer(key, c.alg);
+        crypto::cose::Verifier verifier(key.public_key());
         for (int i = 0; i < 3; ++i) {
             Bytes msg = to_bytes("message " + std::to_string(i));
-            cose::Sign1 s = cose::Sign1::parse(cose::Sign1::sign(signer, msg).encode());
+            crypto::cose::Sign1 s = crypto::cose::Sign1::parse(crypto::cose::Sign1::sign(signer, msg).encode());
             CHECK(s.verify(verifier).ok);
         }
     }
@@ -326,24 +326,24 @@ TEST_CASE("key type must fit the algorithm") {
     auto p384 = crypto::PrivateKey::generate(crypto::KeyType::p384);
     auto ed = crypto::PrivateKey::generate(crypto::KeyType::ed25519);
     Bytes payload = to_bytes("x");
-    CHECK(kind_of([&] { cose::Sign1::sign(p384, cose::Algorithm::es256, payload); }) == ErrorKind::usage);
-    CHECK(kind_of([&] { cose::Sign1::sign(p384, cose::Algorithm::esp256, payload); }) == ErrorKind::usage);
-    CHECK(kind_of([&] { cose::Sign1::sign(p256, cose::Algorithm::es384, payload); }) == ErrorKind::usage);
-    CHECK(kind_of([&] { cose::Sign1::sign(p256, cose::Algorithm::eddsa, payload); }) == ErrorKind::usage);
-    CHECK(kind_of([&] { cose::Sign1::sign(ed, cose::Algorithm::es256, payload); }) == ErrorKind::usage);
-    CHECK(kind_of([&] { cose::Sign1::sign(p256, cose::Algorithm::hmac256, payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(p384, crypto::cose::Algorithm::es256, payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(p384, crypto::cose::Algorithm::esp256, payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(p256, crypto::cose::Algorithm::es384, payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(p256, crypto::cose::Algorithm::eddsa, payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(ed, crypto::cose::Algorithm::es256, payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(p256, crypto::cose::Algorithm::hmac256, payload); }) == ErrorKind::usage);
     // alg in the caller's protected header must agree.
-    cose::Options options;
-    options.protected_header.set_alg(cose::Algorithm::es384);
-    CHECK(kind_of([&] { cose::Sign1::sign(p256, cose::Algorithm::es256, payload, options); }) == ErrorKind::usage);
+    crypto::cose::Options options;
+    options.protected_header.set_alg(crypto::cose::Algorithm::es384);
+    CHECK(kind_of([&] { crypto::cose::Sign1::sign(p256, crypto::cose::Algorithm::es256, payload, options); }) == ErrorKind::usage);
 
     // Verifying an ES256 message with a P-384 key is a failed verdict that says why.
-    cose::Sign1 s = cose::Sign1::sign(p256, cose::Algorithm::es256, payload);
+    crypto::cose::Sign1 s = crypto::cose::Sign1::sign(p256, crypto::cose::Algorithm::es256, payload);
     Verdict v = s.verify(p384.public_key());
     CHECK_FALSE(v.ok);
     CHECK(v.reason.find("P-256") != std::string::npos);
     // Unsupported algorithm in a well-formed message.
-    cose::Sign1 ps = cose::Sign1::parse(hex_decode("8444a1013824a04140" "4140"));
+    crypto::cose::Sign1 ps = crypto::cose::Sign1::parse(hex_decode("8444a1013824a04140" "4140"));
     Verdict u = ps.verify(p256.public_key());
     CHECK_FALSE(u.ok);
     CHECK(u.reason.find("unsupported algorithm -37") != std::string::npos);
@@ -354,10 +354,10 @@ TEST_CASE("x5chain and x5bag headers carry certificates") {
     auto registrar = crypto::Certificate::load_file(vector_path("voucher/cose/registrar.pem"));
     auto domain_ca = crypto::Certificate::load_file(vector_path("voucher/cose/domain_ca.pem"));
     auto key = crypto::PrivateKey::load_file(vector_path("voucher/cose/key-privkey_registrar.pem"));
-    cose::Options options;
+    crypto::cose::Options options;
     options.protected_header.set_x5chain({registrar, domain_ca});
     options.unprotected_header.set_x5bag({pledge});
-    cose::Sign1 s = cose::Sign1::parse(cose::Sign1::sign(key, cose::Algorithm::es256, to_bytes("rvr"), options).encode());
+    crypto::cose::Sign1 s = crypto::cose::Sign1::parse(crypto::cose::Sign1::sign(key, crypto::cose::Algorithm::es256, to_bytes("rvr"), options).encode());
     auto chain = s.protected_header().x5chain();
     REQUIRE(chain);
     REQUIRE(chain->size() == 2);
@@ -367,35 +367,35 @@ TEST_CASE("x5chain and x5bag headers carry certificates") {
     REQUIRE(bag);
     REQUIRE(bag->size() == 1);
     CHECK((*bag)[0] == pledge);
-    CHECK(s.header(cose::label::x5bag)->is_bytes());  // one certificate: a bare bstr
+    CHECK(s.header(crypto::cose::label::x5bag)->is_bytes());  // one certificate: a bare bstr
     CHECK(s.verify((*chain)[0]).ok);
     CHECK_FALSE(s.unprotected_header().x5chain());
 
     // A forwarder strips the unprotected x5bag; the signature still holds.
-    s.unprotected_header().remove(cose::label::x5bag);
-    CHECK(cose::Sign1::parse(s.encode()).verify(registrar).ok);
+    s.unprotected_header().remove(crypto::cose::label::x5bag);
+    CHECK(crypto::cose::Sign1::parse(s.encode()).verify(registrar).ok);
 
     // A bstr that is not a certificate is malformed when read.
-    cose::HeaderMap h;
-    h.set(cose::label::x5chain, cbor::Value::bytes(to_bytes("nope")));
+    crypto::cose::HeaderMap h;
+    h.set(crypto::cose::label::x5chain, cbor::Value::bytes(to_bytes("nope")));
     CHECK(kind_of([&] { (void)h.x5chain(); }) == ErrorKind::malformed);
-    h.set(cose::label::x5chain, cbor::Value::uint(3));
+    h.set(crypto::cose::label::x5chain, cbor::Value::uint(3));
     CHECK(kind_of([&] { (void)h.x5chain(); }) == ErrorKind::malformed);
 }
 
 TEST_CASE("critical headers that are not understood fail verification") {
     auto key = crypto::PrivateKey::generate(crypto::KeyType::p256);
-    cose::Options options;
-    options.protected_header.set(cose::label::crit, cbor::Value::array({cbor::Value::integer(-70000)}));
+    crypto::cose::Options options;
+    options.protected_header.set(crypto::cose::label::crit, cbor::Value::array({cbor::Value::integer(-70000)}));
     options.protected_header.set(-70000, cbor::Value::boolean(true));
-    Verdict v = cose::Sign1::parse(cose::Sign1::sign(key, cose::Algorithm::es256, to_bytes("p"), options).encode())
+    Verdict v = crypto::cose::Sign1::parse(crypto::cose::Sign1::sign(key, crypto::cose::Algorithm::es256, to_bytes("p"), options).encode())
                     .verify(key.public_key());
     CHECK_FALSE(v.ok);
     CHECK(v.reason.find("critical") != std::string::npos);
-    cose::Options known;
-    known.protected_header.set(cose::label::crit, cbor::Value::array({cbor::Value::integer(cose::label::kid)}));
+    crypto::cose::Options known;
+    known.protected_header.set(crypto::cose::label::crit, cbor::Value::array({cbor::Value::integer(crypto::cose::label::kid)}));
     known.protected_header.set_kid(to_bytes("k"));
-    CHECK(cose::Sign1::parse(cose::Sign1::sign(key, cose::Algorithm::es256, to_bytes("p"), known).encode())
+    CHECK(crypto::cose::Sign1::parse(crypto::cose::Sign1::sign(key, crypto::cose::Algorithm::es256, to_bytes("p"), known).encode())
               .verify(key.public_key())
               .ok);
 }
@@ -404,27 +404,27 @@ TEST_CASE("COSE_Mac0 with HMAC 256/256") {
     Bytes key(32, 0x11);
     Bytes other(32, 0x22);
     Bytes payload = to_bytes("telemetry");
-    cose::Options options;
+    crypto::cose::Options options;
     options.protected_header.set_kid(to_bytes("our-secret"));
-    Bytes wire = cose::Mac0::create(key, payload, options).encode();
+    Bytes wire = crypto::cose::Mac0::create(key, payload, options).encode();
     CHECK(wire[0] == 0xd1);
-    cose::Mac0 m = cose::Mac0::parse(wire);
+    crypto::cose::Mac0 m = crypto::cose::Mac0::parse(wire);
     CHECK(m.tagged());
     CHECK(m.algorithm_id() == 5);
     CHECK(m.tag().size() == 32);
     CHECK(m.verify(key).ok);
     CHECK_FALSE(m.verify(other).ok);
     CHECK_FALSE(m.verify(key, to_bytes("aad")).ok);
-    CHECK(cose::Mac0::parse(m.encode(cose::Form::untagged)).verify(key).ok);
-    CHECK(kind_of([&] { cose::Sign1::parse(wire); }) == ErrorKind::malformed);  // tag 17 is not a Sign1
+    CHECK(crypto::cose::Mac0::parse(m.encode(crypto::cose::Form::untagged)).verify(key).ok);
+    CHECK(kind_of([&] { crypto::cose::Sign1::parse(wire); }) == ErrorKind::malformed);  // tag 17 is not a Sign1
 
     for (std::size_t i = 0; i < wire.size(); ++i) {
         Bytes bad = wire;
         bad[i] ^= 0x01;
         CAPTURE(i);
-        std::optional<cose::Mac0> parsed;
+        std::optional<crypto::cose::Mac0> parsed;
         try {
-            parsed = cose::Mac0::parse(bad);
+            parsed = crypto::cose::Mac0::parse(bad);
         } catch (const Error& e) {
             CHECK(e.kind() == ErrorKind::malformed);
         }
@@ -432,47 +432,47 @@ TEST_CASE("COSE_Mac0 with HMAC 256/256") {
     }
 
     options.detached = true;
-    cose::Mac0 d = cose::Mac0::parse(cose::Mac0::create(key, payload, options).encode());
+    crypto::cose::Mac0 d = crypto::cose::Mac0::parse(crypto::cose::Mac0::create(key, payload, options).encode());
     CHECK(d.detached());
     CHECK(d.verify_detached(key, payload).ok);
     CHECK_FALSE(d.verify_detached(key, to_bytes("telemetrY")).ok);
 
-    CHECK(kind_of([&] { cose::Mac0::create(Bytes(16, 1), payload); }) == ErrorKind::usage);
+    CHECK(kind_of([&] { crypto::cose::Mac0::create(Bytes(16, 1), payload); }) == ErrorKind::usage);
     // A Sign1 algorithm in a Mac0 is refused.
-    cose::Mac0 wrong = cose::Mac0::parse(hex_decode("d18443a10126a0" "4170" "5820" + std::string(64, '0')));
+    crypto::cose::Mac0 wrong = crypto::cose::Mac0::parse(hex_decode("d18443a10126a0" "4170" "5820" + std::string(64, '0')));
     CHECK_FALSE(wrong.verify(key).ok);
 }
 
 TEST_CASE("MAC_structure is built as RFC 9052 section 6.3 says") {
     // MAC_structure ["MAC0", h'a10105', h'', h'7061796c6f6164'] built by hand.
     Bytes key(32, 0x42);
-    cose::Mac0 m = cose::Mac0::create(key, to_bytes("payload"));
+    crypto::cose::Mac0 m = crypto::cose::Mac0::create(key, to_bytes("payload"));
     CHECK(m.protected_bytes() == hex_decode("a10105"));
     CHECK(m.to_be_maced(to_bytes("payload")) == hex_decode("84644d41433043a1010540477061796c6f6164"));
 }
 
 TEST_CASE("new messages encode headers deterministically") {
     auto key = crypto::PrivateKey::generate(crypto::KeyType::ed25519);
-    cose::Options options;
+    crypto::cose::Options options;
     options.protected_header.set_kid(to_bytes("k"));
     options.protected_header.set_content_type(std::string("application/cbor"));
     options.unprotected_header.set(-1, cbor::Value::uint(1));
     options.unprotected_header.set(4 + 100, cbor::Value::uint(2));
     options.unprotected_header.set(5, cbor::Value::uint(3));
-    cose::Sign1 s = cose::Sign1::sign(key, cose::Algorithm::ed25519, to_bytes("p"), options);
+    crypto::cose::Sign1 s = crypto::cose::Sign1::sign(key, crypto::cose::Algorithm::ed25519, to_bytes("p"), options);
     // Protected: {1: -19, 3: "application/cbor", 4: h'6b'} in RFC 8949 core deterministic order.
     CHECK(s.protected_bytes() == hex_decode("a3013203706170706c69636174696f6e2f63626f7204416b"));
     // Unprotected: keys 5, 104, -1 (bytewise order of their encodings: 05, 18 68, 20).
-    Bytes wire = s.encode(cose::Form::untagged);
+    Bytes wire = s.encode(crypto::cose::Form::untagged);
     Bytes expected_unprotected = hex_decode("a30503186802" "2001");
     CHECK(std::search(wire.begin(), wire.end(), expected_unprotected.begin(), expected_unprotected.end()) != wire.end());
     // Ed25519 signatures are deterministic: signing again gives the same bytes.
-    CHECK(cose::Sign1::sign(key, cose::Algorithm::ed25519, to_bytes("p"), options).encode() == s.encode());
+    CHECK(crypto::cose::Sign1::sign(key, crypto::cose::Algorithm::ed25519, to_bytes("p"), options).encode() == s.encode());
 }
 
 TEST_CASE("cBRSKI RVR: unprotected x5bag read as certificates") {
-    cose::Sign1 rvr = cose::Sign1::parse(hex_decode(read_vector_text("voucher/cose/rvr.hex")));
-    CHECK_FALSE(rvr.protected_header().contains(cose::label::x5bag));
+    crypto::cose::Sign1 rvr = crypto::cose::Sign1::parse(hex_decode(read_vector_text("voucher/cose/rvr.hex")));
+    CHECK_FALSE(rvr.protected_header().contains(crypto::cose::label::x5bag));
     auto bag = rvr.unprotected_header().x5bag();
     REQUIRE(bag);
     REQUIRE(bag->size() == 2);

@@ -95,7 +95,7 @@ TEST_CASE("a changed byte in the manifest or the authentication wrapper fails ve
 TEST_CASE("a changed signature byte is a failed authentication-block check, not an error") {
     Bytes good = read_vector(example(0));
     auto env = suit::Envelope::parse(good);
-    auto sig = cose::Sign1::parse(env.authentication_blocks[0]).signature();
+    auto sig = crypto::cose::Sign1::parse(env.authentication_blocks[0]).signature();
     // find the signature bytes in the envelope and flip the last one
     auto it = std::search(good.begin(), good.end(), sig.begin(), sig.end());
     REQUIRE(it != good.end());
@@ -147,9 +147,9 @@ TEST_CASE("COSE_Mac0 authentication blocks verify with the shared secret") {
     Bytes envelope_bytes = read_vector(example(0));
     auto env = suit::Envelope::parse(envelope_bytes);
     Bytes secret(32, 'a');
-    cose::Options opts;
+    crypto::cose::Options opts;
     opts.detached = true;
-    auto mac = cose::Mac0::create(secret, env.digest_item, opts);
+    auto mac = crypto::cose::Mac0::create(secret, env.digest_item, opts);
     // rebuild the authentication wrapper with the Mac0 in place of the Sign1
     cbor::Value root = cbor::decode(envelope_bytes);
     cbor::Value content = root.tag_content();

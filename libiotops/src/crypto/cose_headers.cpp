@@ -8,7 +8,7 @@
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/cose.hpp"
 
-namespace iotops::cose {
+namespace iotops::crypto::cose {
 namespace {
 
 std::string lower(std::string_view s) {
@@ -203,4 +203,4 @@ void HeaderMap::set_x5bag(const std::vector<crypto::Certificate>& certs) { set(l
 
 void HeaderMap::set_x5chain(const std::vector<crypto::Certificate>& certs) { set(label::x5chain, cose_x509(certs)); }
 
-}  // namespace iotops::cose
+}  // namespace iotops::crypto::cose

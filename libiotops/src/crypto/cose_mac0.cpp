@@ -6,7 +6,7 @@
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/cose.hpp"
 
-namespace iotops::cose {
+namespace iotops::crypto::cose {
 namespace {
 
 // A shorter secret than the hash output weakens HMAC (RFC 2104 section 3).
@@ -77,4 +77,4 @@ Verdict Mac0::verify_detached(ByteView key, ByteView payload, ByteView external_
     return check(key, payload, external_aad);
 }
 
-}  // namespace iotops::cose
+}  // namespace iotops::crypto::cose

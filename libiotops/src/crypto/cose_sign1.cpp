@@ -5,7 +5,7 @@
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/cose.hpp"
 
-namespace iotops::cose {
+namespace iotops::crypto::cose {
 
 Sign1 Sign1::parse(ByteView data) {
     detail::Message m = detail::parse_message(data, tag_sign1, "cose_sign1");
@@ -88,4 +88,4 @@ Verdict Sign1::verify_detached(const crypto::Certificate& signer, ByteView paylo
     return verify_detached(signer.public_key(), payload, external_aad);
 }
 
-}  // namespace iotops::cose
+}  // namespace iotops::crypto::cose

@@ -9,7 +9,7 @@
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/cose.hpp"
 
-namespace iotops::cose {
+namespace iotops::crypto::cose {
 namespace {
 
 crypto::Hash hash_of(Algorithm alg) { return alg == Algorithm::es384 ? crypto::Hash::sha384 : crypto::Hash::sha256; }
@@ -115,4 +115,4 @@ Verdict Verifier::verify(Algorithm alg, ByteView to_be_signed, ByteView signatur
     return {true, {}};
 }
 
-}  // namespace iotops::cose
+}  // namespace iotops::crypto::cose

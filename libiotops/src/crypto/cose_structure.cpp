@@ -4,7 +4,7 @@
 
 #include "iotops/core/error.hpp"
 
-namespace iotops::cose::detail {
+namespace iotops::crypto::cose::detail {
 namespace {
 
 std::string at(const cbor::Value& v) {
@@ -205,4 +205,4 @@ std::optional<std::string> unknown_critical(const HeaderMap& protected_header) {
     return std::nullopt;
 }
 
-}  // namespace iotops::cose::detail
+}  // namespace iotops::crypto::cose::detail

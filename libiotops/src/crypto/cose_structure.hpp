@@ -8,7 +8,7 @@
 
 #include "iotops/crypto/cose.hpp"
 
-namespace iotops::cose::detail {
+namespace iotops::crypto::cose::detail {
 
 // A decoded [protected, unprotected, payload, signature-or-tag] message.
 struct Message {
@@ -52,4 +52,4 @@ std::optional<std::string> unknown_critical(const HeaderMap& protected_header);
 // True when `key` is `label` (an integer label).
 bool label_is(const cbor::Value& key, std::int64_t label);
 
-}  // namespace iotops::cose::detail
+}  // namespace iotops::crypto::cose::detail

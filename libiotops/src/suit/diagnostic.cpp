@@ -100,8 +100,8 @@ public:
     }
 
     void cose_block(const cbor::Value& v, int ind) {
-        bool sign1 = v.is_tag() && v.tag_number() == cose::tag_sign1;
-        bool mac0 = v.is_tag() && v.tag_number() == cose::tag_mac0;
+        bool sign1 = v.is_tag() && v.tag_number() == crypto::cose::tag_sign1;
+        bool mac0 = v.is_tag() && v.tag_number() == crypto::cose::tag_mac0;
         if ((!sign1 && !mac0) || !v.tag_content().is_array() || v.tag_content().as_array().size() != 4)
             return plain(v);
         const auto& a = v.tag_content().as_array();
@@ -133,12 +133,12 @@ public:
             if (!first) out += ",";
             first = false;
             newline(ind + 1);
-            if (k.is_int() && k.as_int() == cose::label::alg) comment("alg");
-            if (k.is_int() && k.as_int() == cose::label::kid) comment("kid");
+            if (k.is_int() && k.as_int() == crypto::cose::label::alg) comment("alg");
+            if (k.is_int() && k.as_int() == crypto::cose::label::kid) comment("kid");
             plain(k);
             out += ":";
             plain(v);
-            if (k.is_int() && k.as_int() == cose::label::alg && v.is_int())
+            if (k.is_int() && k.as_int() == crypto::cose::label::alg && v.is_int())
                 if (auto n = name_of(Space::cose_algorithm, v.as_int())) out += " / \"" + std::string(*n) + "\" /";
         }
         newline(ind);

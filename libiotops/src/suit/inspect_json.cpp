@@ -145,8 +145,8 @@ json text_json(const cbor::Value& text) {
 json block_json(const Bytes& block) {
     try {
         cbor::Value v = cbor::decode(block);
-        if (v.is_tag() && v.tag_number() == cose::tag_sign1) {
-            auto s = cose::Sign1::parse(block);
+        if (v.is_tag() && v.tag_number() == crypto::cose::tag_sign1) {
+            auto s = crypto::cose::Sign1::parse(block);
             json j{{"type", "COSE_Sign1"},
                    {"protected", plain(s.protected_header().value())},
                    {"unprotected", plain(s.unprotected_header().value())},
@@ -158,8 +158,8 @@ json block_json(const Bytes& block) {
             }
             return j;
         }
-        if (v.is_tag() && v.tag_number() == cose::tag_mac0) {
-            auto m = cose::Mac0::parse(block);
+        if (v.is_tag() && v.tag_number() == crypto::cose::tag_mac0) {
+            auto m = crypto::cose::Mac0::parse(block);
             json j{{"type", "COSE_Mac0"},
                    {"protected", plain(m.protected_header().value())},
                    {"unprotected", plain(m.unprotected_header().value())},

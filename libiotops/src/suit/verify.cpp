@@ -36,7 +36,7 @@ std::string alg_label(std::optional<std::int64_t> id) {
     return n ? std::string(*n) : "alg " + std::to_string(*id);
 }
 
-Check check_sign1(const std::string& name, const cose::Sign1& s, const Envelope& env, const TrustAnchors& anchors) {
+Check check_sign1(const std::string& name, const crypto::cose::Sign1& s, const Envelope& env, const TrustAnchors& anchors) {
     Check c{name, false, {}};
     std::string alg = alg_label(s.algorithm_id());
     if (!s.detached()) {
@@ -51,7 +51,7 @@ Check check_sign1(const std::string& name, const cose::Sign1& s, const Envelope&
     }
     std::string last;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-        cose::Verdict v = s.verify_detached(keys[i], env.digest_item);
+        crypto::cose::Verdict v = s.verify_detached(keys[i], env.digest_item);
         if (v.ok) {
             c.ok = true;
             c.detail = "COSE_Sign1 " + alg + " verified with key " + std::to_string(i + 1) + " of " +
@@ -64,7 +64,7 @@ Check check_sign1(const std::string& name, const cose::Sign1& s, const Envelope&
     return c;
 }
 
-Check check_mac0(const std::string& name, const cose::Mac0& m, const Envelope& env, const TrustAnchors& anchors) {
+Check check_mac0(const std::string& name, const crypto::cose::Mac0& m, const Envelope& env, const TrustAnchors& anchors) {
     Check c{name, false, {}};
     std::string alg = alg_label(m.algorithm_id());
     if (!m.detached()) {
@@ -77,7 +77,7 @@ Check check_mac0(const std::string& name, const cose::Mac0& m, const Envelope& e
     }
     std::string last;
     for (const auto& key : anchors.mac_keys) {
-        cose::Verdict v = m.verify_detached(key, env.digest_item);
+        crypto::cose::Verdict v = m.verify_detached(key, env.digest_item);
         if (v.ok) {
             c.ok = true;
             c.detail = "COSE_Mac0 " + alg + " verified";
@@ -95,8 +95,8 @@ Check check_block(std::size_t index, const Bytes& block, const Envelope& env, co
         cbor::Value v = cbor::decode(block);
         if (!v.is_tag()) return Check{name, false, "not a tagged COSE structure (SUIT requires the tag)"};
         switch (v.tag_number()) {
-            case cose::tag_sign1: return check_sign1(name, cose::Sign1::parse(block), env, anchors);
-            case cose::tag_mac0: return check_mac0(name, cose::Mac0::parse(block), env, anchors);
+            case crypto::cose::tag_sign1: return check_sign1(name, crypto::cose::Sign1::parse(block), env, anchors);
+            case crypto::cose::tag_mac0: return check_mac0(name, crypto::cose::Mac0::parse(block), env, anchors);
             case 98: return Check{name, false, "COSE_Sign (multiple signers) is not supported"};
             case 97: return Check{name, false, "COSE_Mac is not supported"};
             default: return Check{name, false, "tag " + std::to_string(v.tag_number()) + " is not a COSE signature or MAC"};

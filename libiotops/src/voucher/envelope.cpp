@@ -76,18 +76,18 @@ Envelope open_jws(std::string_view text) {
 Envelope open_cose(ByteView data) {
     Envelope e;
     e.format = Format::cose;
-    auto msg = cose::Sign1::parse(data);
+    auto msg = crypto::cose::Sign1::parse(data);
     if (!msg.payload()) throw_malformed("cose voucher: detached payload (a voucher carries its payload)");
     e.raw = Bytes(data.begin(), data.end());
     e.content = *msg.payload();
     e.voucher = Voucher::decode_cbor(e.content);
-    for (const cose::HeaderMap* h : {&msg.protected_header(), &static_cast<const cose::Sign1&>(msg).unprotected_header()}) {
+    for (const crypto::cose::HeaderMap* h : {&msg.protected_header(), &static_cast<const crypto::cose::Sign1&>(msg).unprotected_header()}) {
         if (auto bag = h->x5bag()) e.certificates.insert(e.certificates.end(), bag->begin(), bag->end());
         if (auto chain = h->x5chain()) e.certificates.insert(e.certificates.end(), chain->begin(), chain->end());
     }
     if (auto alg = msg.algorithm_id()) {
-        auto known = cose::algorithm_from_id(*alg);
-        e.details["alg"] = known ? nlohmann::json(std::string(cose::algorithm_name(*known))) : nlohmann::json(*alg);
+        auto known = crypto::cose::algorithm_from_id(*alg);
+        e.details["alg"] = known ? nlohmann::json(std::string(crypto::cose::algorithm_name(*known))) : nlohmann::json(*alg);
     }
     e.details["tagged"] = msg.tagged();
     if (auto ct = msg.protected_header().content_type()) {
@@ -137,7 +137,7 @@ Envelope open(ByteView data) {
         return open_cms(data);
     case codec::Format::cbor: {
         auto item = cbor::decode(data);
-        if ((item.is_tag() && item.tag_number() == cose::tag_sign1) || item.is_array()) return open_cose(data);
+        if ((item.is_tag() && item.tag_number() == crypto::cose::tag_sign1) || item.is_array()) return open_cose(data);
         if (item.is_tag()) throw_malformed("voucher: cbor tag " + std::to_string(item.tag_number()) +
                                            " is not COSE_Sign1 (18)");
         Envelope e;
@@ -168,7 +168,7 @@ Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certif
         return to_bytes(crypto::Jws::sign(as_bytes(v.dump()), key, o).serialize());
     }
     case Format::cose: {
-        cose::Options o;
+        crypto::cose::Options o;
         // cBRSKI: the registrar's request carries its certificates in an unprotected x5bag; a
         // voucher goes to a pledge that already holds the MASA's anchor and carries none.
         if (v.kind() == Kind::voucher_request) {
@@ -176,8 +176,8 @@ Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certif
             bag.insert(bag.end(), options.chain.begin(), options.chain.end());
             o.unprotected_header.set_x5bag(bag);
         }
-        auto alg = options.cose_alg.value_or(cose::default_algorithm(key.type()));
-        return cose::Sign1::sign(key, alg, v.encode_cbor(), o).encode();
+        auto alg = options.cose_alg.value_or(crypto::cose::default_algorithm(key.type()));
+        return crypto::cose::Sign1::sign(key, alg, v.encode_cbor(), o).encode();
     }
     default:
         throw Error(ErrorKind::usage, "sign: format must be cms, jws or cose");

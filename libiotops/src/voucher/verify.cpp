@@ -86,7 +86,7 @@ void verify_jws(const Envelope& e, const VerifyOptions& o, Report& r) {
 }
 
 void verify_cose(const Envelope& e, const VerifyOptions& o, Report& r) {
-    auto msg = cose::Sign1::parse(e.raw);
+    auto msg = crypto::cose::Sign1::parse(e.raw);
     std::vector<crypto::Certificate> candidates;
     if (o.signer) candidates.push_back(*o.signer);
     candidates.insert(candidates.end(), e.certificates.begin(), e.certificates.end());

@@ -66,29 +66,29 @@ Args parse_args(int argc, char** argv) {
 }
 
 int run(const Args& a) {
-    cose::Form form = a.untagged ? cose::Form::untagged : cose::Form::tagged;
+    crypto::cose::Form form = a.untagged ? crypto::cose::Form::untagged : crypto::cose::Form::tagged;
     if (a.verb == "sign" && a.key && a.files.size() == 2) {
         auto key = crypto::PrivateKey::load_file(*a.key);
-        cose::Algorithm alg = a.alg ? cose::parse_algorithm(*a.alg) : cose::default_algorithm(key.type());
-        cose::Options options;
+        crypto::cose::Algorithm alg = a.alg ? crypto::cose::parse_algorithm(*a.alg) : crypto::cose::default_algorithm(key.type());
+        crypto::cose::Options options;
         options.detached = a.detached;
         options.protected_header.set_kid(to_bytes("driver"));
-        write_file(a.files[1], cose::Sign1::sign(key, alg, read_file(a.files[0]), options).encode(form));
+        write_file(a.files[1], crypto::cose::Sign1::sign(key, alg, read_file(a.files[0]), options).encode(form));
         return 0;
     }
     if (a.verb == "verify" && a.key && a.files.size() == 1) {
         auto key = load_public(*a.key);
-        cose::Sign1 s = cose::Sign1::parse(read_file(a.files[0]));
-        cose::Verdict v = a.payload ? s.verify_detached(key, read_file(*a.payload)) : s.verify(key);
+        crypto::cose::Sign1 s = crypto::cose::Sign1::parse(read_file(a.files[0]));
+        crypto::cose::Verdict v = a.payload ? s.verify_detached(key, read_file(*a.payload)) : s.verify(key);
         std::cout << (v.ok ? "valid" : "invalid: " + v.reason) << "\n";
         return v.ok ? 0 : 1;
     }
     if (a.verb == "mac" && a.key_hex && a.files.size() == 2) {
-        write_file(a.files[1], cose::Mac0::create(hex_decode(*a.key_hex), read_file(a.files[0])).encode(form));
+        write_file(a.files[1], crypto::cose::Mac0::create(hex_decode(*a.key_hex), read_file(a.files[0])).encode(form));
         return 0;
     }
     if (a.verb == "mac-verify" && a.key_hex && a.files.size() == 1) {
-        cose::Verdict v = cose::Mac0::parse(read_file(a.files[0])).verify(hex_decode(*a.key_hex));
+        crypto::cose::Verdict v = crypto::cose::Mac0::parse(read_file(a.files[0])).verify(hex_decode(*a.key_hex));
         std::cout << (v.ok ? "valid" : "invalid: " + v.reason) << "\n";
         return v.ok ? 0 : 1;
     }

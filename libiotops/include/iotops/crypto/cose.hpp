@@ -17,7 +17,7 @@
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/key.hpp"
 
-namespace iotops::cose {
+namespace iotops::crypto::cose {
 
 // CBOR tags of the tagged forms.
 inline constexpr std::uint64_t tag_sign1 = 18;
@@ -237,4 +237,4 @@ private:
     Bytes tag_;
 };
 
-}  // namespace iotops::cose
+}  // namespace iotops::crypto::cose

@@ -38,7 +38,7 @@ Envelope open(ByteView data);
 struct SignOptions {
     Format format = Format::cms;  // cms, jws or cose
     std::vector<crypto::Certificate> chain;  // intermediates after the signer certificate
-    std::optional<cose::Algorithm> cose_alg;  // none: the key's default (ES256 for P-256)
+    std::optional<crypto::cose::Algorithm> cose_alg;  // none: the key's default (ES256 for P-256)
 };
 
 // CMS: eContentType id-ct-animaJSONVoucher, signed attributes, attached, DER. JWS: general JSON
