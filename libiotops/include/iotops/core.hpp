@@ -3,4 +3,5 @@
 #include "iotops/core/bytes.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
+#include "iotops/core/file.hpp"
 #include "iotops/core/time.hpp"

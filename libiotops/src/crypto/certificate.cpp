@@ -1,22 +1,15 @@
 #include <openssl/pem.h>
 
-#include <fstream>
-#include <iterator>
 
 #include "crypto/digest.hpp"
 #include "crypto/native.hpp"
 #include "crypto/pem_sniff.hpp"
 #include "crypto/x509_name.hpp"
+#include "iotops/core/file.hpp"
 
 namespace iotops::crypto {
 
 namespace {
-
-Bytes read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
 
 Certificate load_der(ByteView der) {
     const unsigned char* p = der.data();

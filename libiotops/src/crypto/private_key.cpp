@@ -2,13 +2,12 @@
 #include <openssl/pem.h>
 
 #include <cstring>
-#include <fstream>
-#include <iterator>
 
 #include "crypto/digest.hpp"
 #include "crypto/key_context_pool.hpp"
 #include "crypto/key_detail.hpp"
 #include "crypto/native.hpp"
+#include "iotops/core/file.hpp"
 
 namespace iotops::crypto {
 
@@ -84,9 +83,7 @@ PrivateKey PrivateKey::load(ByteView pem_or_der, std::optional<std::string> pass
 }
 
 PrivateKey PrivateKey::load_file(const std::string& path, std::optional<std::string> passphrase) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    Bytes data(std::istreambuf_iterator<char>(in), {});
+    Bytes data = read_file(path);
     try {
         return load(data, std::move(passphrase));
     } catch (const Error& e) {

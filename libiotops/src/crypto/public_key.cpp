@@ -1,24 +1,17 @@
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
 
-#include <fstream>
-#include <iterator>
 
 #include "crypto/digest.hpp"
 #include "crypto/key_context_pool.hpp"
 #include "crypto/key_detail.hpp"
 #include "crypto/native.hpp"
+#include "iotops/core/file.hpp"
 #include "crypto/pem_sniff.hpp"
 
 namespace iotops::crypto {
 
 namespace {
-
-Bytes read_key_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
 
 // ECDSA over a precomputed digest with a reused context: no per-call algorithm fetch.
 bool ecdsa_verify_der(KeyContextPool* pool, EVP_PKEY* pkey, ByteView message, ByteView der, Hash hash) {
@@ -72,7 +65,7 @@ PublicKey PublicKey::load(ByteView pem_or_der) {
 }
 
 PublicKey PublicKey::load_file(const std::string& path) {
-    Bytes data = read_key_file(path);
+    Bytes data = read_file(path);
     try {
         return load(data);
     } catch (const Error& e) {

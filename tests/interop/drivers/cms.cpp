@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "iotops/core/file.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/certificate.hpp"
@@ -21,12 +22,6 @@ using namespace iotops;
 using namespace iotops::crypto;
 
 namespace {
-
-Bytes read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
 
 void write_file(const std::string& path, ByteView data) {
     std::ofstream out(path, std::ios::binary);

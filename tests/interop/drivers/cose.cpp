@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "iotops/core/file.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/cose.hpp"
@@ -18,12 +19,6 @@
 using namespace iotops;
 
 namespace {
-
-Bytes read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
 
 void write_file(const std::string& path, const Bytes& data) {
     std::ofstream out(path, std::ios::binary);

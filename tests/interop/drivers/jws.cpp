@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "iotops/core/file.hpp"
 #include "iotops/core.hpp"
 #include "iotops/crypto/jws.hpp"
 
@@ -53,12 +54,6 @@ Args parse_args(int argc, char** argv) {
         else a.files.push_back(arg);
     }
     return a;
-}
-
-Bytes read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
 }
 
 void write_file(const std::string& path, std::string_view data) {

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "iotops/core/file.hpp"
 #include "iotops/core.hpp"
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/key.hpp"
@@ -18,12 +19,6 @@ using namespace iotops;
 using namespace iotops::crypto;
 
 namespace {
-
-Bytes read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::missing, "cannot open " + path);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
 
 void write_file(const std::string& path, std::string_view data) {
     std::ofstream out(path, std::ios::binary);
