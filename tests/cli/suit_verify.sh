@@ -23,14 +23,14 @@ check_json() {  # check_json PYTHON-EXPRESSION-ON-r
 
 for n in 0 1 2 3 4 5; do
     expect 0 -- "$suit" verify --key "$key" "$v/example$n.suit"
-    check_json "r['valid'] is True and r['manifest-sequence-number'] == $n"
-    check_json "all(c['ok'] for c in r['checks']) and [c['name'] for c in r['checks']][:3] == ['manifest-digest', 'authentication', 'authentication-block[1]']"
+    check_json "r['result'] == 'valid' and r['manifest-sequence-number'] == $n"
+    check_json "all(c['result'] == 'pass' for c in r['checks']) and [c['check'] for c in r['checks']][:3] == ['manifest-digest', 'authentication', 'authentication-block[1]']"
 done
 echo "ok: examples 0-5 verify with the published key"
 
 # stdin works too
 expect 0 -- bash -c "'$suit' verify --key '$key' - <'$v/example3.suit'"
-check_json "r['valid'] is True"
+check_json "r['result'] == 'valid'"
 # base64 input
 base64 -w0 "$v/example1.suit" >"$tmp/e1.b64"
 expect 0 -- "$suit" verify --key "$key" "$tmp/e1.b64"
@@ -38,8 +38,8 @@ echo "ok: stdin and base64 input"
 
 # example 2 carries its severed install and text members
 expect 0 -- "$suit" verify --key "$key" "$v/example2.suit"
-check_json "{c['name']: c['ok'] for c in r['checks']}.get('severed-member:install') is True"
-check_json "{c['name']: c['ok'] for c in r['checks']}.get('severed-member:text') is True"
+check_json "{c['check']: c['result'] for c in r['checks']}.get('severed-member:install') == 'pass'"
+check_json "{c['check']: c['result'] for c in r['checks']}.get('severed-member:text') == 'pass'"
 echo "ok: example 2 severed members checked"
 
 # a byte of the manifest's image digest changed: the manifest digest fails, nothing else
@@ -52,7 +52,7 @@ d[i] ^= 0xff
 open(sys.argv[2], 'wb').write(d)
 PY
 expect 1 -- "$suit" verify --key "$key" "$tmp/manifest.suit"
-check_json "r['valid'] is False and [c['name'] for c in r['checks'] if not c['ok']] == ['manifest-digest']"
+check_json "r['result'] == 'invalid' and [c['check'] for c in r['checks'] if c['result'] == 'fail'] == ['manifest-digest']"
 echo "ok: a changed manifest byte fails manifest-digest (exit 1)"
 
 # the last signature byte changed: only the authentication block fails
@@ -65,7 +65,7 @@ d[i + 7 + 63] ^= 0x01
 open(sys.argv[2], 'wb').write(d)
 PY
 expect 1 -- "$suit" verify --key "$key" "$tmp/sig.suit"
-check_json "[c['name'] for c in r['checks'] if not c['ok']] == ['authentication-block[1]']"
+check_json "[c['check'] for c in r['checks'] if c['result'] == 'fail'] == ['authentication-block[1]']"
 echo "ok: a changed signature byte fails authentication-block[1] (exit 1)"
 
 # a changed byte in a severed member fails that member's check
@@ -78,7 +78,7 @@ d[i] = ord('V')
 open(sys.argv[2], 'wb').write(d)
 PY
 expect 1 -- "$suit" verify --key "$key" "$tmp/severed.suit"
-check_json "[c['name'] for c in r['checks'] if not c['ok']] == ['severed-member:install']"
+check_json "[c['check'] for c in r['checks'] if c['result'] == 'fail'] == ['severed-member:install']"
 echo "ok: a changed severed install byte fails severed-member:install (exit 1)"
 
 # the digest of the bare manifest map instead of the whole bstr (a known implementer mistake) fails
@@ -94,13 +94,13 @@ d[i:i + 32] = hashlib.sha256(bare).digest()
 open(sys.argv[2], 'wb').write(d)
 PY
 expect 1 -- "$suit" verify --key "$key" "$tmp/bare-digest.suit"
-check_json "'manifest-digest' in [c['name'] for c in r['checks'] if not c['ok']]"
+check_json "'manifest-digest' in [c['check'] for c in r['checks'] if c['result'] == 'fail']"
 echo "ok: a digest over the bare manifest map (not the bstr) fails manifest-digest"
 
 # a wrong key
 openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkey -pubout >"$tmp/other.pem"
 expect 1 -- "$suit" verify --key "$tmp/other.pem" "$v/example0.suit"
-check_json "r['valid'] is False and [c['name'] for c in r['checks'] if not c['ok']] == ['authentication-block[1]']"
+check_json "r['result'] == 'invalid' and [c['check'] for c in r['checks'] if c['result'] == 'fail'] == ['authentication-block[1]']"
 # the wrong key and the right one: holds
 expect 0 -- "$suit" verify --key "$tmp/other.pem" --key "$key" "$v/example0.suit"
 echo "ok: a wrong key fails, a second right key holds"

@@ -19,13 +19,13 @@ Check check_digest(const std::string& name, const Digest& expected, ByteView dat
     Check c{name, false, {}};
     auto actual = compute_digest(expected.algorithm, data);
     if (!actual) {
-        c.detail = "unsupported digest " + digest_name(expected.algorithm);
+        c.message = "unsupported digest " + digest_name(expected.algorithm);
     } else if (*actual != expected.bytes) {
-        c.detail = digest_name(expected.algorithm) + " of " + what + " is " + hex_encode(*actual) + ", expected " +
+        c.message = digest_name(expected.algorithm) + " of " + what + " is " + hex_encode(*actual) + ", expected " +
                    hex_encode(expected.bytes);
     } else {
         c.ok = true;
-        c.detail = digest_name(expected.algorithm) + " of " + what + " matches";
+        c.message = digest_name(expected.algorithm) + " of " + what + " matches";
     }
     return c;
 }
@@ -40,13 +40,13 @@ Check check_sign1(const std::string& name, const crypto::cose::Sign1& s, const E
     Check c{name, false, {}};
     std::string alg = alg_label(s.algorithm_id());
     if (!s.detached()) {
-        c.detail = "COSE_Sign1 " + alg + ": payload is not detached (nil)";
+        c.message = "COSE_Sign1 " + alg + ": payload is not detached (nil)";
         return c;
     }
     std::vector<crypto::PublicKey> keys = anchors.keys;
     for (const auto& cert : anchors.certificates) keys.push_back(cert.public_key());
     if (keys.empty()) {
-        c.detail = "COSE_Sign1 " + alg + ": no public key or certificate given";
+        c.message = "COSE_Sign1 " + alg + ": no public key or certificate given";
         return c;
     }
     std::string last;
@@ -54,13 +54,13 @@ Check check_sign1(const std::string& name, const crypto::cose::Sign1& s, const E
         crypto::cose::Verdict v = s.verify_detached(keys[i], env.digest_item);
         if (v.ok) {
             c.ok = true;
-            c.detail = "COSE_Sign1 " + alg + " verified with key " + std::to_string(i + 1) + " of " +
+            c.message = "COSE_Sign1 " + alg + " verified with key " + std::to_string(i + 1) + " of " +
                        std::to_string(keys.size());
             return c;
         }
         last = v.reason;
     }
-    c.detail = "COSE_Sign1 " + alg + ": no given key verifies it (" + last + ")";
+    c.message = "COSE_Sign1 " + alg + ": no given key verifies it (" + last + ")";
     return c;
 }
 
@@ -68,11 +68,11 @@ Check check_mac0(const std::string& name, const crypto::cose::Mac0& m, const Env
     Check c{name, false, {}};
     std::string alg = alg_label(m.algorithm_id());
     if (!m.detached()) {
-        c.detail = "COSE_Mac0 " + alg + ": payload is not detached (nil)";
+        c.message = "COSE_Mac0 " + alg + ": payload is not detached (nil)";
         return c;
     }
     if (anchors.mac_keys.empty()) {
-        c.detail = "COSE_Mac0 " + alg + ": no MAC key given";
+        c.message = "COSE_Mac0 " + alg + ": no MAC key given";
         return c;
     }
     std::string last;
@@ -80,12 +80,12 @@ Check check_mac0(const std::string& name, const crypto::cose::Mac0& m, const Env
         crypto::cose::Verdict v = m.verify_detached(key, env.digest_item);
         if (v.ok) {
             c.ok = true;
-            c.detail = "COSE_Mac0 " + alg + " verified";
+            c.message = "COSE_Mac0 " + alg + " verified";
             return c;
         }
         last = v.reason;
     }
-    c.detail = "COSE_Mac0 " + alg + ": no given MAC key verifies it (" + last + ")";
+    c.message = "COSE_Mac0 " + alg + ": no given MAC key verifies it (" + last + ")";
     return c;
 }
 
@@ -118,17 +118,11 @@ std::optional<Bytes> compute_digest(std::int64_t algorithm, ByteView data) {
     }
 }
 
-bool VerifyReport::ok() const {
-    if (checks.empty()) return false;
-    for (const auto& c : checks)
-        if (!c.ok) return false;
-    return true;
-}
-
 nlohmann::json VerifyReport::to_json() const {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& c : checks) list.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
-    return {{"valid", ok()}, {"checks", std::move(list)}};
+    nlohmann::json report = nlohmann::json::object();
+    report["result"] = verdict(checks);
+    report["checks"] = checks_to_json(checks);
+    return report;
 }
 
 VerifyReport verify(const Envelope& env, const TrustAnchors& anchors) {

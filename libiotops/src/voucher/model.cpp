@@ -72,23 +72,6 @@ std::string_view top_level_name(Kind k) {
     return k == Kind::voucher ? "ietf-voucher:voucher" : "ietf-voucher-request:voucher";
 }
 
-nlohmann::json checks_to_json(const std::vector<Check>& checks) {
-    auto out = nlohmann::json::array();
-    for (const auto& c : checks) {
-        nlohmann::json j = {{"check", c.name}, {"result", c.ok ? (c.warning ? "warning" : "pass") : "fail"}};
-        if (!c.message.empty()) j["message"] = c.message;
-        out.push_back(std::move(j));
-    }
-    return out;
-}
-
-bool all_ok(const std::vector<Check>& checks) {
-    if (checks.empty()) return false;
-    for (const auto& c : checks)
-        if (!c.ok) return false;
-    return true;
-}
-
 Voucher Voucher::from_json(const nlohmann::json& instance) {
     if (!instance.is_object()) throw_malformed("voucher: not a JSON object");
     if (instance.size() != 1)

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iotops/core/check.hpp"
 #include "iotops/core/bytes.hpp"
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/key.hpp"
@@ -20,16 +21,10 @@ struct TrustAnchors {
     bool empty() const { return keys.empty() && certificates.empty() && mac_keys.empty(); }
 };
 
-struct Check {
-    std::string name;  // "manifest-digest", "authentication-block[1]", "severed-member:install", ...
-    bool ok = false;
-    std::string detail;  // what was compared, or why it failed
-};
-
 struct VerifyReport {
     std::vector<Check> checks;
-    bool ok() const;  // every check holds (and there is at least one authentication block)
-    // {"valid": bool, "checks": [{"name","ok","detail"}...]}
+    bool ok() const { return all_ok(checks); }  // every check holds
+    // {"result": "valid"|"invalid", "checks": [{"check","result","message"}...]}, as every tool reports
     nlohmann::json to_json() const;
 };
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iotops/core/check.hpp"
 #include "iotops/codec/cbor.hpp"
 #include "iotops/core/bytes.hpp"
 #include "iotops/core/time.hpp"
@@ -18,15 +19,6 @@ enum class Kind { voucher, voucher_request };
 std::string_view kind_name(Kind k);       // "voucher", "voucher-request"
 std::string_view top_level_name(Kind k);  // "ietf-voucher:voucher", "ietf-voucher-request:voucher"
 
-// One named check of a verification or rule run. A warning holds but says something is off.
-struct Check {
-    std::string name;
-    bool ok = false;
-    std::string message;
-    bool warning = false;
-};
-nlohmann::json checks_to_json(const std::vector<Check>& checks);  // [{"check","result","message"}]
-bool all_ok(const std::vector<Check>& checks);
 
 class Voucher {
 public:
