@@ -9,13 +9,15 @@
 namespace iotops::codec {
 namespace {
 
-// nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 2: why";
-// keep only "why", since the byte offset says where.
+// nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 2: why; last read: '...'";
+// keep only "why", since the byte offset says where. The "last read" excerpt goes: it quotes the
+// input raw, so it may hold invalid UTF-8 that no JSON report could then carry.
 std::string reason(const nlohmann::json::parse_error& e) {
     std::string m = e.what();
     auto col = m.find("column ");
     auto colon = col == std::string::npos ? std::string::npos : m.find(": ", col);
-    return colon == std::string::npos ? m : m.substr(colon + 2);
+    std::string why = colon == std::string::npos ? m : m.substr(colon + 2);
+    return why.substr(0, why.find("; last read:"));
 }
 
 std::string bytes_text(const Bytes& b, BytesInJson how) {

@@ -26,6 +26,7 @@ nlohmann::json parse_json(std::string_view what, std::string_view text, std::siz
         std::string detail = e.what();
         auto colon = detail.find(": ", detail.find("parse error"));
         detail = colon == std::string::npos ? std::string("syntax error") : detail.substr(colon + 2);
+        detail = detail.substr(0, detail.find("; last read:"));  // raw input, possibly invalid UTF-8
         throw_malformed(std::string(what) + ": invalid json at byte " + std::to_string(offset) + ": " + detail);
     } catch (const nlohmann::json::exception& e) {
         // e.g. out_of_range 406 for a number too large for a double; nlohmann gives no offset for it.
