@@ -7,5 +7,8 @@ int main(int argc, char** argv) {
                            "Create, sign, verify and inspect SUIT manifests; encrypt and apply payloads");
     iotops::suit_cli::add_inspect(tool);
     iotops::suit_cli::add_verify(tool);
+    iotops::suit_cli::add_create(tool);
+    iotops::suit_cli::add_sign(tool);
+    iotops::suit_cli::add_sever(tool);
     return tool.run(argc, argv);
 }

@@ -6,5 +6,8 @@ namespace iotops::suit_cli {
 
 void add_inspect(cli::Tool& tool);
 void add_verify(cli::Tool& tool);
+void add_create(cli::Tool& tool);
+void add_sign(cli::Tool& tool);
+void add_sever(cli::Tool& tool);
 
 }  // namespace iotops::suit_cli
