@@ -19,7 +19,8 @@ using detail::Json;
 const std::set<std::string> known_members = {
     "manifest-version", "sequence-number", "manifest-sequence-number", "reference-uri", "components",
     "shared-sequence", "validate", "load", "invoke", "payload-fetch", "install", "uninstall",
-    "dependency-resolution", "candidate-verification", "text", "sever", "integrated-payloads"};
+    "dependency-resolution", "candidate-verification", "text", "sever", "integrated-payloads",
+    "id"};  // id: a name for the record in streams, not part of the manifest
 
 const std::pair<const char*, std::int64_t> sequences[] = {
     {"validate", 7}, {"load", 8}, {"invoke", 9}, {"dependency-resolution", 15}, {"payload-fetch", 16},

@@ -12,6 +12,7 @@
 namespace iotops::suit::detail {
 
 std::string Context::path(const std::string& file) const {
+    if (!options.allow_files) throw Error(ErrorKind::usage, "description: file references are not allowed here: " + file);
     std::filesystem::path p(file);
     if (p.is_absolute() || options.base_dir.empty()) return file;
     return (std::filesystem::path(options.base_dir) / p).string();
@@ -51,12 +52,12 @@ Bytes decode_hex(const std::string& s, const std::string& where) {
     }
 }
 
-Bytes namespace_uuid(const Json& j, const std::string& where) {
+Bytes namespace_uuid(const Context& c, const Json& j, const std::string& where) {
     if (j.is_string()) {
         Bytes n = named_namespace(j.get<std::string>());
         if (!n.empty()) return n;
     }
-    return to_uuid(j, where);
+    return to_uuid(c, j, where);
 }
 
 std::int64_t digest_algorithm(const Json& j, const std::string& where) {
@@ -115,7 +116,7 @@ cbor::Value image_size(const Context& c, const Json& j, const std::string& where
     return cbor::Value::uint(to_uint(j, where));
 }
 
-cbor::Value uuid_value(const Json& j, const std::string& where) { return cbor::Value::bytes(to_uuid(j, where)); }
+cbor::Value uuid_value(const Context& c, const Json& j, const std::string& where) { return cbor::Value::bytes(to_uuid(c, j, where)); }
 
 // Short names accepted beside the spec's parameter names.
 std::optional<std::int64_t> parameter_key(const std::string& name) {
@@ -145,10 +146,10 @@ cbor::Value parameters(const Context& c, const Json& j, const std::string& where
                 if (value.is_object() && value.contains("pen"))
                     v = cbor::Value::tag(112, cbor::Value::bytes(to_bytes(c, value["pen"], at + "/pen")));
                 else
-                    v = uuid_value(value, at);
+                    v = uuid_value(c, value, at);
                 break;
             case 2:
-            case 24: v = uuid_value(value, at); break;
+            case 24: v = uuid_value(c, value, at); break;
             case 3: v = image_digest(c, value, at); break;
             case 14: v = image_size(c, value, at); break;
             case 5:
@@ -231,7 +232,7 @@ Bytes to_bytes(const Context& c, const Json& j, const std::string& where) {
     fail(where, "unknown byte string type \"" + kind + "\" (hex, text, base64, file)");
 }
 
-Bytes to_uuid(const Json& j, const std::string& where) {
+Bytes to_uuid(const Context& c, const Json& j, const std::string& where) {
     if (j.is_string()) {
         try {
             return parse_uuid(j.get<std::string>());
@@ -243,15 +244,15 @@ Bytes to_uuid(const Json& j, const std::string& where) {
     if (j.size() == 1 && j.contains("domain"))
         return uuid5(named_namespace("dns"), as_bytes(to_text(j["domain"], where + "/domain")));
     if (j.size() == 2 && j.contains("vendor") && j.contains("model"))
-        return uuid5(to_uuid(j["vendor"], where + "/vendor"), as_bytes(to_text(j["model"], where + "/model")));
+        return uuid5(to_uuid(c, j["vendor"], where + "/vendor"), as_bytes(to_text(j["model"], where + "/model")));
     if (j.size() == 1 && j.contains("uuid5")) {
         const Json& u = j["uuid5"];
         if (!u.is_object() || !u.contains("namespace") || !u.contains("name"))
             fail(where + "/uuid5", "expected {namespace: dns|url|oid|x500|UUID, name: ..}");
-        Bytes ns = namespace_uuid(u["namespace"], where + "/uuid5/namespace");
+        Bytes ns = namespace_uuid(c, u["namespace"], where + "/uuid5/namespace");
         const Json& name = u["name"];
         if (name.is_string()) return uuid5(ns, as_bytes(name.get<std::string>()));
-        return uuid5(ns, to_bytes(Context{CreateOptions{}}, name, where + "/uuid5/name"));
+        return uuid5(ns, to_bytes(c, name, where + "/uuid5/name"));
     }
     fail(where, "expected a UUID, {uuid5: {namespace, name}}, {domain: NAME} or {vendor: .., model: ..}");
 }

@@ -36,6 +36,11 @@ nlohmann::ordered_json scalar(const YAML::Node& n) {
         }
         throw_malformed("description: " + where(n.Mark()) + ": integer " + s + " is out of range");
     }
+    if (s.find_first_of(".eE") != std::string::npos && s.find_first_not_of("0123456789+-.eE") == std::string::npos) {
+        char* end = nullptr;
+        double d = std::strtod(s.c_str(), &end);
+        if (end && *end == '\0') return d;  // a float: JSON would read it as one too
+    }
     return s;
 }
 

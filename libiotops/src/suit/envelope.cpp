@@ -19,11 +19,38 @@ std::string member_name(Space space, std::int64_t k) {
     return n ? std::string(*n) : std::to_string(k);
 }
 
+// SUIT asks for deterministic CBOR: an indefinite-length string, array or map anywhere is refused
+// (its digest would not survive re-encoding, and parsers disagree on it).
+cbor::Value definite(cbor::Value v, ByteView source, const std::string& what) {
+    std::vector<const cbor::Value*> todo{&v};
+    while (!todo.empty()) {
+        const cbor::Value* item = todo.back();
+        todo.pop_back();
+        if (auto s = item->span(); s && s->offset < source.size()) {
+            std::uint8_t head = source[s->offset];
+            std::uint8_t major = head >> 5;
+            if ((head & 0x1f) == 31 && major >= 2 && major <= 5)
+                throw_malformed("suit " + what + " at byte " + std::to_string(s->offset) +
+                                ": indefinite-length item (SUIT requires definite lengths)");
+        }
+        if (item->is_array())
+            for (const auto& x : item->as_array()) todo.push_back(&x);
+        else if (item->is_map())
+            for (const auto& [k, x] : item->as_map()) {
+                todo.push_back(&k);
+                todo.push_back(&x);
+            }
+        else if (item->is_tag())
+            todo.push_back(&item->tag_content());
+    }
+    return v;
+}
+
 // The item inside a `bstr .cbor` member. Offsets in later messages are relative to that bstr.
 cbor::Value unwrap(const cbor::Value& v, const std::string& what) {
     if (!v.is_bytes()) throw_malformed("suit " + what + at(v) + ": expected a bstr-wrapped item");
     try {
-        return cbor::decode(v.as_bytes());
+        return definite(cbor::decode(v.as_bytes()), v.as_bytes(), what);
     } catch (const Error& e) {
         throw_malformed("suit " + what + " (inside its bstr): " + e.what());
     }
@@ -132,7 +159,7 @@ cbor::Value Digest::to_value() const {
 CommandSequence parse_command_sequence(ByteView encoded, const char* what) {
     cbor::Value seq;
     try {
-        seq = cbor::decode(encoded);
+        seq = definite(cbor::decode(encoded), encoded, what);
     } catch (const Error& e) {
         throw_malformed(std::string("suit ") + what + " (inside its bstr): " + e.what());
     }
@@ -150,7 +177,7 @@ CommandSequence parse_command_sequence(ByteView encoded, const char* what) {
 
 Envelope Envelope::parse(ByteView data) {
     Envelope env;
-    cbor::Value root = cbor::decode(data);
+    cbor::Value root = definite(cbor::decode(data), data, "envelope");
     env.tagged = root.is_tag();
     if (env.tagged) {
         if (root.tag_number() != tag_envelope)

@@ -22,6 +22,7 @@ struct CreateOptions {
     // false: maps inside commands and text keep the description's order (as the spec examples are
     // written); true: every map sorted as RFC 8949 section 4.2.1 asks.
     bool canonical = false;
+    bool allow_files = true;  // false: any {file: ..} reference is an error (untrusted descriptions)
 };
 
 struct Created {
