@@ -4,6 +4,11 @@
 
 #include "common/reader.hpp"
 #include "common/report.hpp"
+#include "common/progress.hpp"
+#include "common/reader.hpp"
+#include "common/records.hpp"
+#include "common/stream.hpp"
+#include "iotops/core/encoding.hpp"
 #include "envelope_input.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/suit/verify.hpp"
@@ -18,6 +23,9 @@ struct Opts {
     std::vector<std::string> keys;
     std::vector<std::string> certs;
     std::vector<std::string> mac_keys;
+    bool stream = false;
+    cli::StreamOptions jobs;
+    cli::OutputOptions out;
 };
 
 suit::TrustAnchors load_anchors(const Opts& o) {
@@ -39,6 +47,45 @@ suit::TrustAnchors load_anchors(const Opts& o) {
     return a;
 }
 
+// One report per envelope record (CBOR sequence, or NDJSON {"envelope": base64}); exit 1 when any fails.
+int verify_stream(cli::Context& ctx, const Opts& o, std::shared_ptr<suit::TrustAnchors> anchors) {
+    cli::InputOptions in = o.in;
+    if (in.format == "base64") in.format = "auto";
+    cli::Reader reader = cli::Reader::open(in.path);
+    cli::RecordReader records(reader, cli::detect_stream_kind(reader, in.format));
+    cli::OutputSink sink(o.out, cli::Content::text);
+    cli::Progress progress(cli::progress_wanted(ctx.quiet), *ctx.err, reader.size());
+    std::uint64_t invalid = 0;
+    auto write = [&](const nlohmann::json& j) {
+        if (j.value("result", "") == "invalid") ++invalid;
+        sink.write(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        sink.write(std::string_view("\n"));
+    };
+    auto check = [anchors](const cli::Record& r) {
+        nlohmann::json report;
+        Bytes bytes;
+        if (r.cbor) {
+            bytes.assign(r.bytes().begin(), r.bytes().end());
+        } else {
+            nlohmann::json j = cli::record_json(r);
+            if (!j.is_object() || !j.contains("envelope") || !j["envelope"].is_string())
+                throw Error(ErrorKind::malformed, "expected {\"envelope\": base64}");
+            bytes = base64_decode(j["envelope"].get<std::string>());
+            if (j.contains("id")) report["id"] = j["id"];
+        }
+        suit::Envelope env = suit::Envelope::parse(bytes);
+        suit::VerifyReport v = suit::verify(env, *anchors);
+        nlohmann::json out = v.to_json();
+        out["index"] = r.index;
+        if (report.contains("id")) out["id"] = report["id"];
+        out["manifest-sequence-number"] = env.manifest.sequence_number;
+        return out;
+    };
+    cli::StreamSummary summary = cli::run_stream(records, check, write, o.jobs.jobs, &progress);
+    sink.commit();
+    return summary.failed + invalid > 0 ? 1 : 0;
+}
+
 }  // namespace
 
 void add_verify(cli::Tool& tool) {
@@ -46,6 +93,7 @@ void add_verify(cli::Tool& tool) {
     CLI::App& verb = tool.add_verb(
         "verify", "Check a SUIT envelope's digest, authentication blocks and severed members", [o](cli::Context& ctx) {
             suit::TrustAnchors anchors = load_anchors(*o);
+            if (o->stream) return verify_stream(ctx, *o, std::make_shared<suit::TrustAnchors>(std::move(anchors)));
             LoadedEnvelope e = load_envelope(o->in);
             suit::VerifyReport r = suit::verify(e.envelope, anchors);
             nlohmann::json report = r.to_json();
@@ -62,6 +110,10 @@ void add_verify(cli::Tool& tool) {
     verb.add_option("--mac-key", o->mac_keys, "File holding a shared secret (raw bytes) for COSE_Mac0; repeatable")
         ->allow_extra_args(false);
     cli::add_report_options(verb, o->report);
+    verb.add_flag("--stream", o->stream,
+                  "Verify a stream of envelopes (CBOR sequence, or NDJSON {\"envelope\": base64}): one NDJSON report each");
+    cli::add_stream_options(verb, o->jobs);
+    cli::add_output_options(verb, o->out);
 }
 
 }  // namespace iotops::suit_cli
