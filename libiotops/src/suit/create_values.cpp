@@ -111,8 +111,15 @@ cbor::Value image_digest(const Context& c, const Json& j, const std::string& whe
 }
 
 cbor::Value image_size(const Context& c, const Json& j, const std::string& where) {
-    if (j.is_object() && j.size() == 1 && j.contains("file"))
-        return cbor::Value::uint(file_digest(c, j["file"], -16, where).size);
+    if (j.is_object() && j.size() == 1 && j.contains("file")) {
+        std::string file = c.path(to_text(j["file"], where + "/file"));
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(file, ec))
+            throw Error(std::filesystem::exists(file, ec) ? ErrorKind::io : ErrorKind::missing,
+                        "description: " + where + ": image " + file + ": " +
+                            (std::filesystem::exists(file, ec) ? "not a regular file" : "No such file"));
+        return cbor::Value::uint(std::filesystem::file_size(file, ec));
+    }
     return cbor::Value::uint(to_uint(j, where));
 }
 
