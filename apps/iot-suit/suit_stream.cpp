@@ -31,8 +31,7 @@ int run_suit_stream(const cli::Context& ctx, const cli::InputOptions& in, const 
             }
             nlohmann::json line = j;
             if (env && env->is_binary()) line["envelope"] = base64_encode(ByteView(env->get_binary().data(), env->get_binary().size()));
-            sink.write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-            sink.write(std::string_view("\n"));
+            sink.write(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");  // one write per record
         },
         opts.jobs.jobs, &progress);
     sink.commit();

@@ -58,8 +58,7 @@ int verify_stream(cli::Context& ctx, const Opts& o, std::shared_ptr<suit::TrustA
     std::uint64_t invalid = 0;
     auto write = [&](const nlohmann::json& j) {
         if (j.value("result", "") == "invalid") ++invalid;
-        sink.write(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-        sink.write(std::string_view("\n"));
+        sink.write(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");  // one write per record
     };
     auto check = [anchors](const cli::Record& r) {
         nlohmann::json report;

@@ -127,6 +127,22 @@ with tempfile.TemporaryDirectory() as tmp:
             fail(f"example {n}: manifest digest differs from the published one")
     print("ok: iot-suit envelopes (ES256, EdDSA, HMAC) verify with cbor2 + cryptography; digests are the published ones")
 
+    # ESP256 (RFC 9864, -9) with a kid and the signer's certificate in x5chain
+    out = os.path.join(tmp, "esp.suit")
+    cert = os.path.join(tmp, "spec.crt")
+    subprocess.run(["openssl", "req", "-new", "-x509", "-key", os.path.join(SPEC, "private_key.pem"), "-subj", "/CN=suit",
+                    "-days", "1", "-out", cert], check=True, capture_output=True)
+    run("create", os.path.join(VECTORS, "suit", "create", "example4.yaml"), "--key", os.path.join(SPEC, "private_key.pem"),
+        "--alg", "ESP256", "--kid", "spec-key", "--cert", cert, "-o", out)
+    data = open(out, "rb").read()
+    if check(data, keys, mac_key) != 1:
+        fail("ESP256: expected one block")
+    block = cbor2.loads(cbor2.loads(cbor2.loads(data).value[2])[1])
+    protected = cbor2.loads(block.value[0])
+    if protected.get(1) != -9 or protected.get(4) != b"spec-key" or 33 not in protected:
+        fail(f"ESP256 protected header: {protected}")
+    print("ok: ESP256 with kid and x5chain verifies")
+
     data = bytearray(open(os.path.join(tmp, "e1.suit"), "rb").read())
     i = data.find(b"http://example.com/file.bin")
     t = bytearray(data)
