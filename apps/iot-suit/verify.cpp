@@ -73,7 +73,14 @@ int verify_stream(cli::Context& ctx, const Opts& o, std::shared_ptr<suit::TrustA
             if (j.contains("id")) report["id"] = j["id"];
         }
         suit::Envelope env = suit::Envelope::parse(bytes);
-        suit::VerifyReport v = suit::verify(env, *anchors);
+        // Verify contexts set up once per worker thread, not once per envelope.
+        thread_local const suit::TrustAnchors* owner = nullptr;
+        thread_local std::unique_ptr<suit::PreparedKeys> prepared;
+        if (owner != anchors.get()) {
+            prepared = std::make_unique<suit::PreparedKeys>(*anchors);
+            owner = anchors.get();
+        }
+        suit::VerifyReport v = suit::verify(env, *anchors, *prepared);
         nlohmann::json out = v.to_json();
         out["index"] = r.index;
         if (report.contains("id")) out["id"] = report["id"];

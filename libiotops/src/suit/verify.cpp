@@ -36,15 +36,14 @@ std::string alg_label(std::optional<std::int64_t> id) {
     return n ? std::string(*n) : "alg " + std::to_string(*id);
 }
 
-Check check_sign1(const std::string& name, const crypto::cose::Sign1& s, const Envelope& env, const TrustAnchors& anchors) {
+Check check_sign1(const std::string& name, const crypto::cose::Sign1& s, const Envelope& env, PreparedKeys& prepared) {
     Check c{name, false, {}};
     std::string alg = alg_label(s.algorithm_id());
     if (!s.detached()) {
         c.message = "COSE_Sign1 " + alg + ": payload is not detached (nil)";
         return c;
     }
-    std::vector<crypto::PublicKey> keys = anchors.keys;
-    for (const auto& cert : anchors.certificates) keys.push_back(cert.public_key());
+    std::vector<crypto::cose::Verifier>& keys = prepared.verifiers;
     if (keys.empty()) {
         c.message = "COSE_Sign1 " + alg + ": no public key or certificate given";
         return c;
@@ -89,13 +88,14 @@ Check check_mac0(const std::string& name, const crypto::cose::Mac0& m, const Env
     return c;
 }
 
-Check check_block(std::size_t index, const Bytes& block, const Envelope& env, const TrustAnchors& anchors) {
+Check check_block(std::size_t index, const Bytes& block, const Envelope& env, const TrustAnchors& anchors,
+                  PreparedKeys& prepared) {
     std::string name = "authentication-block[" + std::to_string(index) + "]";
     try {
         cbor::Value v = cbor::decode(block);
         if (!v.is_tag()) return Check{name, false, "not a tagged COSE structure (SUIT requires the tag)"};
         switch (v.tag_number()) {
-            case crypto::cose::tag_sign1: return check_sign1(name, crypto::cose::Sign1::parse(block), env, anchors);
+            case crypto::cose::tag_sign1: return check_sign1(name, crypto::cose::Sign1::parse(block), env, prepared);
             case crypto::cose::tag_mac0: return check_mac0(name, crypto::cose::Mac0::parse(block), env, anchors);
             case 98: return Check{name, false, "COSE_Sign (multiple signers) is not supported"};
             case 97: return Check{name, false, "COSE_Mac is not supported"};
@@ -125,13 +125,23 @@ nlohmann::json VerifyReport::to_json() const {
     return report;
 }
 
+PreparedKeys::PreparedKeys(const TrustAnchors& anchors) {
+    for (const auto& key : anchors.keys) verifiers.emplace_back(key);
+    for (const auto& cert : anchors.certificates) verifiers.emplace_back(cert.public_key());
+}
+
 VerifyReport verify(const Envelope& env, const TrustAnchors& anchors) {
+    PreparedKeys prepared(anchors);
+    return verify(env, anchors, prepared);
+}
+
+VerifyReport verify(const Envelope& env, const TrustAnchors& anchors, PreparedKeys& prepared) {
     VerifyReport r;
     r.checks.push_back(check_digest("manifest-digest", env.digest, env.manifest.bstr, "the manifest bstr"));
     r.checks.push_back(Check{"authentication", !env.authentication_blocks.empty(),
                              std::to_string(env.authentication_blocks.size()) + " authentication block(s)"});
     for (std::size_t i = 0; i < env.authentication_blocks.size(); ++i)
-        r.checks.push_back(check_block(i + 1, env.authentication_blocks[i], env, anchors));
+        r.checks.push_back(check_block(i + 1, env.authentication_blocks[i], env, anchors, prepared));
     for (const auto& [id, bytes] : env.severable_members) {
         auto n = name_of(Space::envelope, id);
         std::string name = "severed-member:" + (n ? std::string(*n) : std::to_string(id));

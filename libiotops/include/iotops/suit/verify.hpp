@@ -9,6 +9,7 @@
 #include "iotops/core/check.hpp"
 #include "iotops/core/bytes.hpp"
 #include "iotops/crypto/certificate.hpp"
+#include "iotops/crypto/cose.hpp"
 #include "iotops/crypto/key.hpp"
 #include "iotops/suit/envelope.hpp"
 
@@ -39,5 +40,14 @@ std::optional<Bytes> compute_digest(std::int64_t algorithm, ByteView data);
 //  severed-member:<name>    each severed member carried in the envelope against its digest in the manifest
 // A COSE block that does not parse is a failed check (it is the signature that is broken), not an exception.
 VerifyReport verify(const Envelope& envelope, const TrustAnchors& anchors);
+
+// The anchors' public keys with their OpenSSL verify contexts set up once (keys, then the
+// certificates' keys). Not thread-safe: one per thread when verifying a stream.
+struct PreparedKeys {
+    explicit PreparedKeys(const TrustAnchors& anchors);
+    std::vector<crypto::cose::Verifier> verifiers;
+};
+// The same checks with prepared keys (made from the same anchors).
+VerifyReport verify(const Envelope& envelope, const TrustAnchors& anchors, PreparedKeys& prepared);
 
 }  // namespace iotops::suit
