@@ -160,6 +160,13 @@ e = cbor2.loads(open(sys.argv[1], 'rb').read()).value
 open(sys.argv[2], 'wb').write(cbor2.dumps(cbor2.CBORTag(107, {3: e[3]})))
 PY
 bad 65 'no authentication-wrapper' -- "$suit" sign --key "$v/private_key.pem" "$tmp/noauth.suit" -o "$tmp/out.suit"
+# signed with one key, verified with another: a negative verdict (exit 1) naming the block
+openssl genpkey -algorithm ec -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkey -pubout -out "$tmp/other.pub" 2>/dev/null
+"$suit" sign --key "$v/private_key.pem" "$tmp/e1.suit" -o "$tmp/e1-signed.suit"
+set +e; "$suit" verify --key "$tmp/other.pub" "$tmp/e1-signed.suit" >"$tmp/report"; rc=$?; set -e
+[[ $rc -eq 1 ]] && grep -q '"check":"authentication-block\[1\]","message":"COSE_Sign1 ES256: no given key verifies it' "$tmp/report" ||
+    { echo "FAIL: wrong key: exit $rc"; cat "$tmp/report"; exit 1; }
+cases=$((cases + 1))
 echo "ok: bad signing inputs"
 
 # --- sever --------------------------------------------------------------------------------------
