@@ -112,6 +112,11 @@ create_bad 65 'one YAML or JSON document holding a map' alist
 create_bad 65 'one YAML or JSON document holding a map' empty
 /usr/bin/python3 -c "print('sequence-number: 1\ncomponents: [[{hex: \"00\"}]]\nvalidate: [{image-match: ' + '['*200 + ']'*200 + '}]')" >"$tmp/deep.yaml"
 create_bad 65 'nest|depth' deep
+# aliases that expand to millions of values ("billion laughs")
+{ echo 'a: &a [x, x, x, x, x, x, x, x, x, x]'
+  for l in b c d e f g; do p=$(tr 'b-g' 'a-f' <<<"$l"); echo "$l: &$l [*$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p, *$p]"; done
+  echo 'sequence-number: 1'; } >"$tmp/laughs.yaml"
+create_bad 65 'more than [0-9]+ values \(aliases expanded\)' laughs
 bad 66 'nonexistent.yaml' -- "$suit" create "$tmp/nonexistent.yaml" -o "$tmp/out.suit"
 desc emptyindex <<<"$head
 validate: [{set-component-index: []}]"

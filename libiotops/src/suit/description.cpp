@@ -44,14 +44,18 @@ nlohmann::ordered_json scalar(const YAML::Node& n) {
     return s;
 }
 
-nlohmann::ordered_json convert(const YAML::Node& n, int depth) {
+// Aliases can repeat a subtree many times over ("billion laughs"): the expansion is capped.
+constexpr std::size_t max_nodes = 1u << 20;
+
+nlohmann::ordered_json convert(const YAML::Node& n, int depth, std::size_t& nodes) {
+    if (++nodes > max_nodes) throw_malformed("description: more than " + std::to_string(max_nodes) + " values (aliases expanded)");
     if (depth > 64) throw_malformed("description: " + where(n.Mark()) + ": nested more than 64 levels");
     switch (n.Type()) {
         case YAML::NodeType::Null: return nullptr;
         case YAML::NodeType::Scalar: return scalar(n);
         case YAML::NodeType::Sequence: {
             auto a = nlohmann::ordered_json::array();
-            for (const auto& item : n) a.push_back(convert(item, depth + 1));
+            for (const auto& item : n) a.push_back(convert(item, depth + 1, nodes));
             return a;
         }
         case YAML::NodeType::Map: {
@@ -61,7 +65,7 @@ nlohmann::ordered_json convert(const YAML::Node& n, int depth) {
                     throw_malformed("description: " + where(kv.first.Mark()) + ": map keys must be plain names");
                 const std::string& k = kv.first.Scalar();
                 if (o.contains(k)) throw_malformed("description: " + where(kv.first.Mark()) + ": duplicate key \"" + k + "\"");
-                o[k] = convert(kv.second, depth + 1);
+                o[k] = convert(kv.second, depth + 1, nodes);
             }
             return o;
         }
@@ -81,7 +85,8 @@ nlohmann::ordered_json parse_description(std::string_view text) {
     }
     if (docs.size() != 1 || !docs[0].IsMap())
         throw_malformed("description: expected one YAML or JSON document holding a map");
-    return convert(docs[0], 0);
+    std::size_t nodes = 0;
+    return convert(docs[0], 0, nodes);
 }
 
 }  // namespace iotops::suit
