@@ -26,6 +26,9 @@ std::string to_text(const Json& j, const std::string& where);
 Bytes to_bytes(const Context& c, const Json& j, const std::string& where);
 // "uuid" / {uuid5: {namespace, name}} / {domain: name} / {vendor: uuid-spec, model: name}
 Bytes to_uuid(const Context& c, const Json& j, const std::string& where);
+Bytes decode_hex(const std::string& s, const std::string& where);
+// A SUIT_Parameters map, in the description's order (create_parameters.cpp).
+cbor::Value parameters(const Context& c, const Json& j, const std::string& where);
 // A component identifier: [typed bytes...]
 cbor::Value to_component_id(const Context& c, const Json& j, const std::string& where);
 // A command sequence: [{name: argument}...] -> the encoded array (not yet bstr-wrapped)
