@@ -7,5 +7,8 @@ int main(int argc, char** argv) {
                            "Create, sign, verify and inspect SUIT manifests; encrypt and apply payloads");
     iotops::suit_cli::add_inspect(tool);
     iotops::suit_cli::add_verify(tool);
+    iotops::suit_cli::add_encrypt(tool);
+    iotops::suit_cli::add_apply(tool);
+    iotops::suit_cli::add_device_init(tool);
     return tool.run(argc, argv);
 }

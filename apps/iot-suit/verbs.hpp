@@ -6,5 +6,8 @@ namespace iotops::suit_cli {
 
 void add_inspect(cli::Tool& tool);
 void add_verify(cli::Tool& tool);
+void add_encrypt(cli::Tool& tool);
+void add_apply(cli::Tool& tool);
+void add_device_init(cli::Tool& tool);
 
 }  // namespace iotops::suit_cli

@@ -1,0 +1,67 @@
+// A simulated SUIT device held in a directory:
+//
+//   DEVICE/device.json   identity and state: {"vendor-id": UUID, "class-id": UUID, "device-id": UUID
+//                        (optional), "sequence-number": N, "slot": N, "invoked": [...]}
+//   DEVICE/components/   one file per component; the name is the component identifier's segments
+//                        in hex joined by '.', so [h'00'] is "00"
+//   DEVICE/trust/        trust anchors: *.pem public keys or certificates (COSE_Sign1), *.mac secrets (COSE_Mac0)
+//   DEVICE/keys/         decryption keys: *.kek 16-byte A128KW secrets, *.pem P-256 private keys (ECDH-ES)
+//
+// Loading reads everything; committing writes a full staged copy beside the directory and swaps
+// it in with one atomic rename, so a device is either wholly old or wholly new.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "iotops/core/bytes.hpp"
+#include "iotops/suit/encryption.hpp"
+#include "iotops/suit/envelope.hpp"
+#include "iotops/suit/verify.hpp"
+
+namespace iotops::suit {
+
+struct DeviceIdentity {
+    Bytes vendor_id;                // 16 bytes
+    Bytes class_id;                 // 16 bytes
+    std::optional<Bytes> device_id; // 16 bytes
+};
+
+struct Device {
+    std::string path;
+    DeviceIdentity identity;
+    std::uint64_t sequence_number = 0;  // of the last accepted manifest
+    std::uint64_t slot = 0;             // what suit-condition-component-slot compares against
+    nlohmann::json state;               // device.json as read (unknown members are kept)
+    std::map<std::string, Bytes> components;  // by file name
+    TrustAnchors anchors;
+    DecryptionKeys keys;
+
+    // Error(missing) when the directory or device.json is absent, Error(config) when device.json is wrong.
+    static Device load(const std::string& path);
+    // Writes device.json and components/ into a staged copy and swaps it with the directory.
+    void commit() const;
+};
+
+// Creates a new device directory. Error(usage) when it exists and is not empty.
+struct DeviceInit {
+    Bytes vendor_id, class_id;
+    std::optional<Bytes> device_id;
+    std::uint64_t sequence_number = 0;
+    std::uint64_t slot = 0;
+    std::vector<std::string> trust_files;  // copied into trust/
+    std::vector<std::string> key_files;    // copied into keys/
+};
+void init_device(const std::string& path, const DeviceInit& init);
+
+// "00" for [h'00'], "6170702e62696e.01" for ['app.bin', h'01']; "-" for the empty identifier.
+std::string component_file_name(const ComponentId& id);
+// A UUID in text (with or without dashes) to its 16 bytes; Error(usage) otherwise.
+Bytes parse_uuid(const std::string& text);
+std::string format_uuid(ByteView b);
+
+}  // namespace iotops::suit
