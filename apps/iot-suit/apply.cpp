@@ -26,9 +26,15 @@ void add_apply(cli::Tool& tool) {
         "apply", "Verify a SUIT envelope and install it on a simulated device directory", [o](cli::Context& ctx) {
             suit::Device device = suit::Device::load(o->device);
             LoadedEnvelope e = load_envelope(o->in);
-            suit::ApplyResult r = suit::apply(e.envelope, device);
+            // Opened before the device changes, so an unwritable report path refuses early.
+            std::unique_ptr<cli::OutputSink> report;
             if (!o->report_path.empty())
-                cli::write_output(cli::OutputOptions{o->report_path, true}, r.report, cli::Content::binary);
+                report = std::make_unique<cli::OutputSink>(cli::OutputOptions{o->report_path, true}, cli::Content::binary);
+            suit::ApplyResult r = suit::apply(e.envelope, device);
+            if (report) {
+                report->write(r.report);
+                report->commit();
+            }
             nlohmann::json summary = r.to_json();
             summary["input"] = e.name;
             summary["device"] = o->device;
