@@ -10,7 +10,8 @@ namespace {
 struct Opts {
     std::string dir;
     std::string vendor, clazz, device;
-    std::uint64_t sequence = 0, slot = 0;
+    std::optional<std::uint64_t> sequence;
+    std::uint64_t slot = 0;
     std::vector<std::string> trust, keys;
 };
 
@@ -37,7 +38,7 @@ void add_device_init(cli::Tool& tool) {
     verb.add_option("--vendor-id", o->vendor, "Vendor identifier (UUID)")->required();
     verb.add_option("--class-id", o->clazz, "Class identifier (UUID)")->required();
     verb.add_option("--device-id", o->device, "Device identifier (UUID)");
-    verb.add_option("--sequence-number", o->sequence, "Sequence number of the last accepted manifest (default 0)");
+    verb.add_option("--sequence-number", o->sequence, "Sequence number of the last accepted manifest (default: none, any sequence number is accepted)");
     verb.add_option("--slot", o->slot, "Slot the device installs into, for component-slot conditions (default 0)");
     verb.add_option("--trust", o->trust, "Trust anchor: public key or certificate (.pem), or HMAC secret (.mac); repeatable")
         ->allow_extra_args(false);

@@ -92,11 +92,12 @@ Device Device::load(const std::string& path) {
     if (d.state.contains("device-id") && !d.state["device-id"].is_null())
         d.identity.device_id = uuid_member(d.state, "device-id", where);
     for (const char* n : {"sequence-number", "slot"}) {
-        if (d.state.contains(n) && !d.state[n].is_number_unsigned())
+        if (d.state.contains(n) && !d.state[n].is_null() && !d.state[n].is_number_unsigned())
             throw Error(ErrorKind::config, where + ": \"" + n + "\" must be a non-negative integer");
     }
-    d.sequence_number = d.state.value("sequence-number", std::uint64_t{0});
-    d.slot = d.state.value("slot", std::uint64_t{0});
+    if (d.state.contains("sequence-number") && !d.state["sequence-number"].is_null())
+        d.sequence_number = d.state["sequence-number"].get<std::uint64_t>();
+    if (d.state.contains("slot") && !d.state["slot"].is_null()) d.slot = d.state["slot"].get<std::uint64_t>();
     if (fs::is_directory(dir / "components"))
         for (const auto& e : fs::directory_iterator(dir / "components"))
             if (e.is_regular_file()) d.components[e.path().filename().string()] = read_file(e.path().string());
@@ -134,7 +135,7 @@ void Device::commit() const {
         fs::create_directories(stage / "components");
         for (const auto& [name, data] : components) write_file(stage / "components" / name, data);
         nlohmann::json j = state;
-        j["sequence-number"] = sequence_number;
+        j["sequence-number"] = sequence_number ? nlohmann::json(*sequence_number) : nlohmann::json();
         std::string text = j.dump(2) + "\n";
         write_file(stage / "device.json", as_bytes(text));
         // One atomic step: the staged tree takes the device's name, the old tree takes the stage's.
@@ -185,7 +186,7 @@ void init_device(const std::string& path, const DeviceInit& init) {
     nlohmann::json j = {{"vendor-id", format_uuid(init.vendor_id)},
                         {"class-id", format_uuid(init.class_id)},
                         {"device-id", init.device_id ? nlohmann::json(format_uuid(*init.device_id)) : nlohmann::json()},
-                        {"sequence-number", init.sequence_number},
+                        {"sequence-number", init.sequence_number ? nlohmann::json(*init.sequence_number) : nlohmann::json()},
                         {"slot", init.slot},
                         {"invoked", nlohmann::json::array()}};
     std::string text = j.dump(2) + "\n";

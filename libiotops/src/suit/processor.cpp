@@ -419,7 +419,7 @@ nlohmann::json ApplyResult::to_json() const {
     nlohmann::json j;
     j["result"] = ok ? "installed" : "refused";
     j["manifest-sequence-number"] = sequence_number;
-    j["previous-sequence-number"] = previous_sequence_number;
+    j["previous-sequence-number"] = previous_sequence_number ? nlohmann::json(*previous_sequence_number) : nlohmann::json();
     j["sections"] = nlohmann::json::array();
     for (auto s : sections_run) j["sections"].push_back(section_name(s));
     j["written"] = written;
@@ -454,10 +454,10 @@ ApplyResult apply(const Envelope& envelope, Device& device) {
         }
         if (envelope.manifest.version != 1)
             throw Abort{ReportReason::cbor_parse, code_manifest, "manifest-version " + std::to_string(envelope.manifest.version) + " is not 1", {}};
-        if (envelope.manifest.sequence_number <= device.sequence_number)
+        if (device.sequence_number && envelope.manifest.sequence_number <= *device.sequence_number)
             throw Abort{ReportReason::condition_failed, code_rollback,
                         "rollback: manifest-sequence-number " + std::to_string(envelope.manifest.sequence_number) +
-                            " is not above the device's " + std::to_string(device.sequence_number),
+                            " is not above the device's " + std::to_string(*device.sequence_number),
                         {}};
         p.run();
         result.ok = true;
@@ -474,7 +474,7 @@ ApplyResult apply(const Envelope& envelope, Device& device) {
         device.sequence_number = envelope.manifest.sequence_number;
         if (!device.state.contains("invoked") || !device.state["invoked"].is_array()) device.state["invoked"] = nlohmann::json::array();
         for (const auto& c : result.invoked)
-            device.state["invoked"].push_back({{"component", c}, {"manifest-sequence-number", device.sequence_number}});
+            device.state["invoked"].push_back({{"component", c}, {"manifest-sequence-number", envelope.manifest.sequence_number}});
         device.commit();
     }
     return result;

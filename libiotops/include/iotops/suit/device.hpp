@@ -1,7 +1,8 @@
 // A simulated SUIT device held in a directory:
 //
 //   DEVICE/device.json   identity and state: {"vendor-id": UUID, "class-id": UUID, "device-id": UUID
-//                        (optional), "sequence-number": N, "slot": N, "invoked": [...]}
+//                        (optional), "sequence-number": N (null until a manifest is accepted),
+//                        "slot": N, "invoked": [...]}
 //   DEVICE/components/   one file per component; the name is the component identifier's segments
 //                        in hex joined by '.', so [h'00'] is "00"
 //   DEVICE/trust/        trust anchors: *.pem public keys or certificates (COSE_Sign1), *.mac secrets (COSE_Mac0)
@@ -34,7 +35,7 @@ struct DeviceIdentity {
 struct Device {
     std::string path;
     DeviceIdentity identity;
-    std::uint64_t sequence_number = 0;  // of the last accepted manifest
+    std::optional<std::uint64_t> sequence_number;  // of the last accepted manifest; none yet when absent
     std::uint64_t slot = 0;             // what suit-condition-component-slot compares against
     nlohmann::json state;               // device.json as read (unknown members are kept)
     std::map<std::string, Bytes> components;  // by file name
@@ -51,7 +52,7 @@ struct Device {
 struct DeviceInit {
     Bytes vendor_id, class_id;
     std::optional<Bytes> device_id;
-    std::uint64_t sequence_number = 0;
+    std::optional<std::uint64_t> sequence_number;
     std::uint64_t slot = 0;
     std::vector<std::string> trust_files;  // copied into trust/
     std::vector<std::string> key_files;    // copied into keys/

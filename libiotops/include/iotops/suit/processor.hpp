@@ -41,7 +41,7 @@ struct ApplyResult {
     std::vector<std::int64_t> sections_run;     // in order
     std::vector<std::string> invoked;           // component file names, in order
     std::vector<std::string> written;           // components that changed
-    std::uint64_t previous_sequence_number = 0;
+    std::optional<std::uint64_t> previous_sequence_number;  // none when the device never accepted one
     std::uint64_t sequence_number = 0;
     Bytes report;  // encoded SUIT_Report
 
