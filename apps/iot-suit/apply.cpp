@@ -16,6 +16,7 @@ struct Opts {
     cli::ReportOptions report;
     std::string device;
     std::string report_path;
+    suit::ApplyOptions apply;
 };
 
 }  // namespace
@@ -30,7 +31,7 @@ void add_apply(cli::Tool& tool) {
             std::unique_ptr<cli::OutputSink> report;
             if (!o->report_path.empty())
                 report = std::make_unique<cli::OutputSink>(cli::OutputOptions{o->report_path, true}, cli::Content::binary);
-            suit::ApplyResult r = suit::apply(e.envelope, device);
+            suit::ApplyResult r = suit::apply(e.envelope, device, o->apply);
             if (report) {
                 report->write(r.report);
                 report->commit();
@@ -45,6 +46,7 @@ void add_apply(cli::Tool& tool) {
     add_envelope_input(verb, o->in);
     verb.add_option("--device", o->device, "Device directory (see 'iot-suit device-init')")->required();
     verb.add_option("--report", o->report_path, "Write the SUIT_Report (CBOR) to this file");
+    verb.add_option("--https-ca", o->apply.https_ca_file, "CA certificates (PEM) for https: fetches, instead of the system store");
     cli::add_report_options(verb, o->report);
 }
 

@@ -69,8 +69,10 @@ case_ 66 "absent.suit" -- "$suit" apply --device dev absent.suit
 case_ 65 "empty input" -- "$suit" apply --device dev empty.suit
 head -c 100 ok.suit >truncated.suit
 case_ 65 "truncated.suit" -- "$suit" apply --device dev truncated.suit
+make --mode file --seq 1 --vendor $VENDOR --class $CLASS --image fw.bin --uri "coaps://example.com/fw.bin" --out coaps.suit
+case_ 1 "fetch: cannot fetch coaps://example.com/fw.bin" -- "$suit" apply --device dev coaps.suit
 make --mode file --seq 1 --vendor $VENDOR --class $CLASS --image fw.bin --uri "https://127.0.0.1:1/fw.bin" --out https.suit
-case_ 1 "fetch: cannot fetch https://127.0.0.1:1/fw.bin" -- "$suit" apply --device dev https.suit
+case_ 1 "fetch: https://127.0.0.1:1/fw.bin: Connection" -- "$suit" apply --device dev https.suit
 make --mode file --seq 1 --vendor $VENDOR --class $CLASS --image fw.bin --uri "file://$tmp/gone.bin" --out gone.suit
 case_ 1 "fetch: " -- "$suit" apply --device dev gone.suit
 make --mode file --seq 1 --vendor $VENDOR --class $CLASS --image fw.bin --uri "#absent" --out noint.suit

@@ -7,6 +7,7 @@
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/core/file.hpp"
+#include "iotops/crypto/http.hpp"
 #include "iotops/suit/names.hpp"
 #include "iotops/suit/verify.hpp"
 
@@ -52,8 +53,8 @@ std::string section_name(std::int64_t id) {
 
 class Processor {
 public:
-    Processor(const Envelope& env, const Device& dev, ApplyResult& result)
-        : env_(env), dev_(dev), result_(result), components_(dev.components) {}
+    Processor(const Envelope& env, const Device& dev, const ApplyOptions& options, ApplyResult& result)
+        : env_(env), dev_(dev), options_(options), result_(result), components_(dev.components) {}
 
     void run() {
         const Manifest& m = env_.manifest;
@@ -341,17 +342,19 @@ private:
                 fail(ReportReason::operation_failed, code_operation, "fetch: the envelope has no integrated payload \"" + u + "\"");
             return it->second;
         }
-        std::string path;
-        if (u.rfind("file://", 0) == 0) path = u.substr(7);
-        else if (u.rfind("file:", 0) == 0) path = u.substr(5);
-        else
-            fail(ReportReason::operation_failed, code_operation,
-                 "fetch: cannot fetch " + u + " (this device fetches file: URIs and integrated payloads)");
         try {
-            return read_file(path);
+            if (u.rfind("file://", 0) == 0) return read_file(u.substr(7));
+            if (u.rfind("file:", 0) == 0) return read_file(u.substr(5));
+            if (u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0) {
+                crypto::HttpGetOptions http;
+                http.ca_file = options_.https_ca_file;
+                return crypto::http_get(u, http);
+            }
         } catch (const Error& e) {
             fail(ReportReason::operation_failed, code_operation, std::string("fetch: ") + e.what());
         }
+        fail(ReportReason::operation_failed, code_operation,
+             "fetch: cannot fetch " + u + " (this device fetches file:, http: and https: URIs and integrated payloads)");
     }
 
     Bytes decrypt_if_needed(const Bytes& data) {
@@ -370,6 +373,7 @@ private:
 
     const Envelope& env_;
     const Device& dev_;
+    const ApplyOptions& options_;
     ApplyResult& result_;
     std::map<std::string, Bytes> components_;
     std::optional<Bytes> shared_;
@@ -434,11 +438,11 @@ nlohmann::json ApplyResult::to_json() const {
     return j;
 }
 
-ApplyResult apply(const Envelope& envelope, Device& device) {
+ApplyResult apply(const Envelope& envelope, Device& device, const ApplyOptions& options) {
     ApplyResult result;
     result.previous_sequence_number = device.sequence_number;
     result.sequence_number = envelope.manifest.sequence_number;
-    Processor p(envelope, device, result);
+    Processor p(envelope, device, options, result);
     try {
         if (device.anchors.empty())
             throw Abort{ReportReason::unauthorised, code_unauthorised, "the device has no trust anchor (DEVICE/trust/ is empty)", {}};

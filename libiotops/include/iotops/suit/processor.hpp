@@ -48,10 +48,14 @@ struct ApplyResult {
     nlohmann::json to_json() const;  // the summary `iot-suit apply` prints
 };
 
+struct ApplyOptions {
+    std::string https_ca_file;  // trust for https: fetches; empty: the system store
+};
+
 // Verifies the envelope with the device's trust anchors, checks the sequence number and runs the
 // manifest: dependency-resolution, payload-fetch, candidate-verification, install, validate, load,
 // invoke. On success the device is committed (atomically); on any failure it is left untouched.
 // Only programming errors and I/O failures of the commit throw.
-ApplyResult apply(const Envelope& envelope, Device& device);
+ApplyResult apply(const Envelope& envelope, Device& device, const ApplyOptions& options = {});
 
 }  // namespace iotops::suit
