@@ -403,7 +403,8 @@ Bytes encode_report(const Envelope& env, const ApplyResult& r) {
 }
 
 nlohmann::json record_json(const Record& r) {
-    return {{"section", section_name(r.section)}, {"offset", r.offset}, {"component-index", r.component_index},
+    // section 0: refused before any command sequence ran (authentication, rollback)
+    return {{"section", r.section ? nlohmann::json(section_name(r.section)) : nlohmann::json()}, {"offset", r.offset}, {"component-index", r.component_index},
             {"command", r.command ? nlohmann::json(command_name(r.command)) : nlohmann::json()},
             {"properties", cbor::diagnostic(r.properties)}};
 }
