@@ -23,6 +23,8 @@ _iot_suit() {
         apply:--in-format) COMPREPLY=($(compgen -W "auto cbor base64" -- "$cur")); return ;;
         apply:--device) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         apply:--report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        apply:--report-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        apply:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         apply:--https-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         apply:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
         device-init:--vendor-id) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -38,7 +40,7 @@ _iot_suit() {
         inspect) opts="--help -h --in-format --format --no-color --quiet -q" ;;
         verify) opts="--help -h --in-format --key --cert --mac-key --format --no-color --quiet -q" ;;
         encrypt) opts="--help -h --output -o --force --encryption-info --alg --kek --recipient --kid --no-color --quiet -q" ;;
-        apply) opts="--help -h --in-format --device --report --https-ca --format --no-color --quiet -q" ;;
+        apply) opts="--help -h --in-format --device --report --report-key --pass --https-ca --format --no-color --quiet -q" ;;
         device-init) opts="--help -h --vendor-id --class-id --device-id --sequence-number --slot --trust --key --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac

@@ -32,6 +32,8 @@ complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l help -s h -d 'Pri
 complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l in-format -x -a 'auto cbor base64' -d 'Input as CBOR or base64 of it, instead of sniffing'
 complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l device -r -F -d 'Device directory (see \'iot-suit device-init\')'
 complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l report -r -F -d 'Write the SUIT_Report (CBOR) to this file'
+complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l report-key -r -F -d 'Sign the SUIT_Report as COSE_Sign1 with this private key (the device\'s)'
+complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l pass -r -F -d 'Passphrase source for an encrypted --report-key: pass:, env:, file:, fd:'
 complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l https-ca -r -F -d 'CA certificates (PEM) for https: fetches, instead of the system store'
 complete -c iot-suit -n '__fish_seen_subcommand_from apply' -l format -x -a 'json text' -d 'Report as JSON (default) or as a human summary'
 complete -c iot-suit -n '__fish_seen_subcommand_from apply' -F

@@ -5,6 +5,8 @@
 #include "common/report.hpp"
 #include "envelope_input.hpp"
 #include "iotops/core/error.hpp"
+#include "iotops/crypto/cose.hpp"
+#include "iotops/crypto/passphrase.hpp"
 #include "iotops/suit/processor.hpp"
 #include "verbs.hpp"
 
@@ -17,6 +19,8 @@ struct Opts {
     std::string device;
     std::string report_path;
     suit::ApplyOptions apply;
+    std::string report_key;
+    std::string pass;
 };
 
 }  // namespace
@@ -28,12 +32,25 @@ void add_apply(cli::Tool& tool) {
             suit::Device device = suit::Device::load(o->device);
             LoadedEnvelope e = load_envelope(o->in);
             // Opened before the device changes, so an unwritable report path refuses early.
+            std::optional<crypto::PrivateKey> signer;
+            if (!o->report_key.empty()) {
+                if (o->report_path.empty()) throw Error(ErrorKind::usage, "--report-key needs --report FILE");
+                std::optional<std::string> pass;
+                if (!o->pass.empty()) pass = crypto::read_passphrase(o->pass);
+                signer = crypto::PrivateKey::load_file(o->report_key, pass);
+            }
             std::unique_ptr<cli::OutputSink> report;
             if (!o->report_path.empty())
                 report = std::make_unique<cli::OutputSink>(cli::OutputOptions{o->report_path, true}, cli::Content::binary);
             suit::ApplyResult r = suit::apply(e.envelope, device, o->apply);
             if (report) {
-                report->write(r.report);
+                // SUIT_Report_Protected: a COSE_Sign1 whose payload is the report (draft-ietf-suit-report section 7)
+                if (signer) {
+                    auto alg = crypto::cose::default_algorithm(signer->type());
+                    report->write(crypto::cose::Sign1::sign(*signer, alg, r.report).encode());
+                } else {
+                    report->write(r.report);
+                }
                 report->commit();
             }
             nlohmann::json summary = r.to_json();
@@ -46,6 +63,8 @@ void add_apply(cli::Tool& tool) {
     add_envelope_input(verb, o->in);
     verb.add_option("--device", o->device, "Device directory (see 'iot-suit device-init')")->required();
     verb.add_option("--report", o->report_path, "Write the SUIT_Report (CBOR) to this file");
+    verb.add_option("--report-key", o->report_key, "Sign the SUIT_Report as COSE_Sign1 with this private key (the device's)");
+    verb.add_option("--pass", o->pass, "Passphrase source for an encrypted --report-key: pass:, env:, file:, fd:");
     verb.add_option("--https-ca", o->apply.https_ca_file, "CA certificates (PEM) for https: fetches, instead of the system store");
     cli::add_report_options(verb, o->report);
 }

@@ -125,3 +125,27 @@ expect 0 -- "$suit" device-init wrongkey --vendor-id $VENDOR --class-id $CLASS -
 refused enc1.suit wrongkey "decryption failed: no decryption key opens the content key"
 check_json "r['reason'] == 'operation-failed' and r['failed']['command'] == 'directive-copy'"
 echo "ok: encrypted payloads (A128KW+A128GCM, ECDH-ES+A128KW+A128CTR) install; a device without the key refuses"
+
+# 6. a signed SUIT_Report (COSE_Sign1, payload = the report), checked with python3-cryptography
+openssl ecparam -name prime256v1 -genkey -noout 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -out attest.pem
+openssl pkey -in attest.pem -pubout -out attest-pub.pem 2>/dev/null
+make --mode integrated --seq 9 --vendor $VENDOR --class $CLASS --image fw1.bin --out u9.suit
+expect 0 -- "$suit" apply --device dev --report signed.cbor --report-key attest.pem u9.suit
+/usr/bin/python3 - signed.cbor attest-pub.pem <<'PY'
+import sys, cbor2
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+t = cbor2.loads(open(sys.argv[1], "rb").read())
+assert t.tag == 18
+prot, unprot, payload, sig = t.value
+assert cbor2.loads(prot)[1] in (-7, -9)
+tbs = cbor2.dumps(["Signature1", prot, b"", payload])
+pub = serialization.load_pem_public_key(open(sys.argv[2], "rb").read())
+pub.verify(encode_dss_signature(int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")), tbs, ec.ECDSA(hashes.SHA256()))
+report = cbor2.loads(payload)
+assert report[4] is True and report[99][1][0] == -16, report
+PY
+expect 64 -- "$suit" apply --device dev --report-key attest.pem u9.suit
+check_err "--report-key needs --report FILE"
+echo "ok: the SUIT_Report is signed as COSE_Sign1 with --report-key"
