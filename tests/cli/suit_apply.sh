@@ -149,3 +149,9 @@ PY
 expect 64 -- "$suit" apply --device dev --report-key attest.pem u9.suit
 check_err "--report-key needs --report FILE"
 echo "ok: the SUIT_Report is signed as COSE_Sign1 with --report-key"
+
+# 7. run-sequence nesting within the limit runs
+make --mode integrated --seq 10 --vendor $VENDOR --class $CLASS --image fw2.bin --nest 3 --out nested.suit
+expect 0 -- "$suit" apply --device dev nested.suit
+cmp fw2.bin dev/components/00
+echo "ok: nested run-sequence installs"

@@ -82,6 +82,12 @@ make --mode encrypted --seq 1 --vendor $VENDOR --class $CLASS --image fw.bin --u
 "$suit" device-init encdev --vendor-id $VENDOR --class-id $CLASS --trust "$v/public_key.pem" --key good.kek 2>/dev/null
 case_ 1 "decryption failed: SUIT_Encryption_Info: COSE_Encrypt must be" -- "$suit" apply --device encdev --report r.cbor badinfo.suit
 /usr/bin/python3 -c "import cbor2; r=cbor2.loads(open('r.cbor','rb').read()); assert r[4][7] == 2 and r[4][6][1] == 20, r"
+make --mode integrated --seq 1 --vendor $VENDOR --class $CLASS --image fw.bin --nest 20 --out deep.suit
+case_ 1 "command sequences nested deeper than 16 levels" -- "$suit" apply --device dev deep.suit
+cp -r dev badtrust && echo garbage >badtrust/trust/junk.pem
+case_ 78 "badtrust/trust/junk.pem: public key" -- "$suit" apply --device badtrust ok.suit
+cp -r dev badkek && head -c 5 /dev/zero >badkek/keys/short.kek
+case_ 78 "badkek/keys/short.kek: an A128KW key-encryption key must be exactly 16 bytes" -- "$suit" apply --device badkek ok.suit
 case_ 74 "" -- "$suit" apply --device dev --report /nonexistent/dir/r.cbor ok.suit
 [[ "$(tree_hash dev)" == "$before" ]] || { echo "FAIL: device changed by bad input"; exit 1; }
 # the same envelope, once the report can be written, installs

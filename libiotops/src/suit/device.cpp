@@ -101,6 +101,16 @@ Device Device::load(const std::string& path) {
     if (fs::is_directory(dir / "components"))
         for (const auto& e : fs::directory_iterator(dir / "components"))
             if (e.is_regular_file()) d.components[e.path().filename().string()] = read_file(e.path().string());
+    try {
+        load_keys(dir, d);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::malformed && e.kind() != ErrorKind::usage) throw;
+        throw Error(ErrorKind::config, std::string(e.what()), "the device's trust/ and keys/ hold only keys");
+    }
+    return d;
+}
+
+void Device::load_keys(const fs::path& dir, Device& d) {
     if (fs::is_directory(dir / "trust")) {
         for (const auto& e : fs::directory_iterator(dir / "trust")) {
             std::string p = e.path().string(), ext = e.path().extension().string();
@@ -111,18 +121,25 @@ Device Device::load(const std::string& path) {
                 if (to_string(b).find("CERTIFICATE") != std::string::npos)
                     for (auto& c : crypto::Certificate::load_all_file(p)) d.anchors.certificates.push_back(std::move(c));
                 else
-                    d.anchors.keys.push_back(crypto::PublicKey::load(b));
+                    try {
+                        d.anchors.keys.push_back(crypto::PublicKey::load(b));
+                    } catch (const Error& err) {
+                        throw Error(err.kind(), p + ": " + err.what());
+                    }
             }
         }
     }
     if (fs::is_directory(dir / "keys")) {
         for (const auto& e : fs::directory_iterator(dir / "keys")) {
             std::string p = e.path().string(), ext = e.path().extension().string();
-            if (ext == ".kek") d.keys.keks.push_back(read_file(p));
+            if (ext == ".kek") {
+                d.keys.keks.push_back(read_file(p));
+                if (d.keys.keks.back().size() != 16)
+                    throw Error(ErrorKind::usage, p + ": an A128KW key-encryption key must be exactly 16 bytes");
+            }
             else if (ext == ".pem") d.keys.private_keys.push_back(crypto::PrivateKey::load_file(p));
         }
     }
-    return d;
 }
 
 void Device::commit() const {

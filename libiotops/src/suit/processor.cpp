@@ -124,6 +124,16 @@ private:
 
     // Runs one command sequence. Returns false when a condition failed under soft failure.
     bool run_sequence(ByteView bytes, bool soft) {
+        // try-each and run-sequence nest bstr-wrapped sequences; each level is a fresh decode, so
+        // the CBOR depth limit does not bound them: this does.
+        struct Depth {
+            int& d;
+            explicit Depth(int& x) : d(++x) {}
+            ~Depth() { --d; }
+        } depth(depth_);
+        if (depth_ > max_depth)
+            fail(ReportReason::operation_failed, code_manifest,
+                 "command sequences nested deeper than " + std::to_string(max_depth) + " levels");
         Value seq;
         try {
             seq = cbor::decode(bytes);
@@ -383,6 +393,8 @@ private:
     std::int64_t section_ = 0;
     std::uint64_t offset_ = 0;
     std::int64_t command_ = 0;
+    int depth_ = 0;
+    static constexpr int max_depth = 16;
 };
 
 Value record_value(const Record& r) {

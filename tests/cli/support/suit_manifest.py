@@ -44,6 +44,7 @@ def main():
     p.add_argument("--uri-b")
     p.add_argument("--encryption-info")
     p.add_argument("--no-invoke", action="store_true")
+    p.add_argument("--nest", type=int, default=0, help="wrap install in this many run-sequence levels")
     a = p.parse_args()
 
     image = open(a.image, "rb").read()
@@ -72,6 +73,8 @@ def main():
         shared = seq((12, 0), *checks, (20, image_params))
         install = seq((12, 1), (20, {21: a.uri}), (21, 2),
                       (12, 0), (20, {19: info, 22: 1}), (22, 2), (3, 15))
+    for _ in range(a.nest):
+        install = seq((32, install))
     validate = seq((12, 0), (3, 15)) if a.mode == "encrypted" else seq((3, 15))
     manifest = {1: 1, 2: a.seq, 3: enc({2: components, 4: shared}), 7: validate, 20: install}
     if not a.no_invoke:

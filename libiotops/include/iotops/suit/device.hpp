@@ -12,6 +12,7 @@
 // it in with one atomic rename, so a device is either wholly old or wholly new.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ struct Device {
     static Device load(const std::string& path);
     // Writes device.json and components/ into a staged copy and swaps it with the directory.
     void commit() const;
+
+private:
+    static void load_keys(const std::filesystem::path& dir, Device& d);
 };
 
 // Creates a new device directory. Error(usage) when it exists and is not empty.
