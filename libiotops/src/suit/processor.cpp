@@ -352,6 +352,7 @@ private:
                 fail(ReportReason::operation_failed, code_operation, "fetch: the envelope has no integrated payload \"" + u + "\"");
             return it->second;
         }
+        if (!options_.fetch) fail(ReportReason::operation_failed, code_operation, "fetch: this run fetches only integrated payloads");
         try {
             if (u.rfind("file://", 0) == 0) return read_file(u.substr(7));
             if (u.rfind("file:", 0) == 0) return read_file(u.substr(5));
@@ -451,49 +452,79 @@ nlohmann::json ApplyResult::to_json() const {
     return j;
 }
 
-ApplyResult apply(const Envelope& envelope, Device& device, const ApplyOptions& options) {
+namespace {
+
+void record_abort(ApplyResult& result, const Abort& a) {
+    result.ok = false;
+    result.reason = a.reason;
+    result.code = a.code;
+    result.message = a.message;
+    result.failed = a.record;
+}
+
+// The checks before any command runs: authentication and anti-rollback.
+std::optional<Abort> admit(const Envelope& envelope, const Device& device) {
+    if (device.anchors.empty())
+        return Abort{ReportReason::unauthorised, code_unauthorised, "the device has no trust anchor (DEVICE/trust/ is empty)", {}};
+    VerifyReport v = verify(envelope, device.anchors);
+    if (!v.ok()) {
+        std::string why;
+        for (const auto& c : v.checks)
+            if (!c.ok) {
+                why = c.name + ": " + c.message;
+                break;
+            }
+        return Abort{ReportReason::unauthorised, code_unauthorised,
+                     "the envelope does not verify with the device's trust anchors (" + why + ")", {}};
+    }
+    if (device.sequence_number && envelope.manifest.sequence_number <= *device.sequence_number)
+        return Abort{ReportReason::condition_failed, code_rollback,
+                     "rollback: manifest-sequence-number " + std::to_string(envelope.manifest.sequence_number) +
+                         " is not above the device's " + std::to_string(*device.sequence_number),
+                     {}};
+    return std::nullopt;
+}
+
+}  // namespace
+
+ApplyResult process(const Envelope& envelope, Device& device, const ApplyOptions& options) {
     ApplyResult result;
     result.previous_sequence_number = device.sequence_number;
     result.sequence_number = envelope.manifest.sequence_number;
     Processor p(envelope, device, options, result);
     try {
-        if (device.anchors.empty())
-            throw Abort{ReportReason::unauthorised, code_unauthorised, "the device has no trust anchor (DEVICE/trust/ is empty)", {}};
-        VerifyReport v = verify(envelope, device.anchors);
-        if (!v.ok()) {
-            std::string why;
-            for (const auto& c : v.checks)
-                if (!c.ok) {
-                    why = c.name + ": " + c.message;
-                    break;
-                }
-            throw Abort{ReportReason::unauthorised, code_unauthorised, "the envelope does not verify with the device's trust anchors (" + why + ")", {}};
-        }
         if (envelope.manifest.version != 1)
-            throw Abort{ReportReason::cbor_parse, code_manifest, "manifest-version " + std::to_string(envelope.manifest.version) + " is not 1", {}};
-        if (device.sequence_number && envelope.manifest.sequence_number <= *device.sequence_number)
-            throw Abort{ReportReason::condition_failed, code_rollback,
-                        "rollback: manifest-sequence-number " + std::to_string(envelope.manifest.sequence_number) +
-                            " is not above the device's " + std::to_string(*device.sequence_number),
-                        {}};
+            throw Abort{ReportReason::cbor_parse, code_manifest,
+                        "manifest-version " + std::to_string(envelope.manifest.version) + " is not 1", {}};
         p.run();
         result.ok = true;
     } catch (const Abort& a) {
-        result.ok = false;
-        result.reason = a.reason;
-        result.code = a.code;
-        result.message = a.message;
-        result.failed = a.record;
+        record_abort(result, a);
     }
     result.report = encode_report(envelope, result);
     if (result.ok) {
         device.components = p.components();
         device.sequence_number = envelope.manifest.sequence_number;
-        if (!device.state.contains("invoked") || !device.state["invoked"].is_array()) device.state["invoked"] = nlohmann::json::array();
+        if (!device.state.contains("invoked") || !device.state["invoked"].is_array())
+            device.state["invoked"] = nlohmann::json::array();
         for (const auto& c : result.invoked)
-            device.state["invoked"].push_back({{"component", c}, {"manifest-sequence-number", envelope.manifest.sequence_number}});
-        device.commit();
+            device.state["invoked"].push_back(
+                {{"component", c}, {"manifest-sequence-number", envelope.manifest.sequence_number}});
     }
+    return result;
+}
+
+ApplyResult apply(const Envelope& envelope, Device& device, const ApplyOptions& options) {
+    if (std::optional<Abort> refused = admit(envelope, device)) {
+        ApplyResult result;
+        result.previous_sequence_number = device.sequence_number;
+        result.sequence_number = envelope.manifest.sequence_number;
+        record_abort(result, *refused);
+        result.report = encode_report(envelope, result);
+        return result;
+    }
+    ApplyResult result = process(envelope, device, options);
+    if (result.ok) device.commit();
     return result;
 }
 

@@ -50,6 +50,7 @@ struct ApplyResult {
 
 struct ApplyOptions {
     std::string https_ca_file;  // trust for https: fetches; empty: the system store
+    bool fetch = true;          // false: only integrated payloads (no file or network access)
 };
 
 // Verifies the envelope with the device's trust anchors, checks the sequence number and runs the
@@ -57,5 +58,10 @@ struct ApplyOptions {
 // invoke. On success the device is committed (atomically); on any failure it is left untouched.
 // Only programming errors and I/O failures of the commit throw.
 ApplyResult apply(const Envelope& envelope, Device& device, const ApplyOptions& options = {});
+
+// The command sequences alone, on the device in memory, for a caller that has authenticated the
+// envelope and checked its sequence number itself: nothing is verified and nothing is committed.
+// On success the device's components, sequence number and invoke record are updated in memory.
+ApplyResult process(const Envelope& envelope, Device& device, const ApplyOptions& options = {});
 
 }  // namespace iotops::suit
