@@ -29,6 +29,7 @@ void add_apply(cli::Tool& tool) {
     auto o = std::make_shared<Opts>();
     CLI::App& verb = tool.add_verb(
         "apply", "Verify a SUIT envelope and install it on a simulated device directory", [o](cli::Context& ctx) {
+            suit::DeviceLock lock(o->device);
             suit::Device device = suit::Device::load(o->device);
             LoadedEnvelope e = load_envelope(o->in);
             // Opened before the device changes, so an unwritable report path refuses early.

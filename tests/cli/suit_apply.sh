@@ -155,3 +155,13 @@ make --mode integrated --seq 10 --vendor $VENDOR --class $CLASS --image fw2.bin 
 expect 0 -- "$suit" apply --device dev nested.suit
 cmp fw2.bin dev/components/00
 echo "ok: nested run-sequence installs"
+
+# 8. concurrent applies to one device: the lock serialises them, so the highest sequence number
+#    wins whatever the order and nothing is left staged
+expect 0 -- "$suit" device-init race --vendor-id $VENDOR --class-id $CLASS --trust "$v/public_key.pem"
+for n in 1 2 3 4 5; do make --mode integrated --seq $n --vendor $VENDOR --class $CLASS --image fw1.bin --out race$n.suit; done
+for n in 5 1 4 2 3; do "$suit" apply --device race race$n.suit >/dev/null 2>&1 & done
+wait
+grep -q '"sequence-number": 5' race/device.json || { echo "FAIL: concurrent applies lost the highest sequence number"; cat race/device.json; exit 1; }
+! ls -a | grep -q '\.stage-' || { echo "FAIL: staging directory left behind"; exit 1; }
+echo "ok: concurrent applies are serialised"

@@ -2,6 +2,7 @@
 #include "iotops/suit/device.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -169,6 +170,22 @@ void Device::commit() const {
     }
     std::error_code ec;
     fs::remove_all(stage, ec);  // now the old tree
+}
+
+DeviceLock::DeviceLock(const std::string& path) {
+    fs::path dir = fs::absolute(fs::path(path)).lexically_normal();
+    if (!dir.has_filename()) dir = dir.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw Error(ErrorKind::missing, path + ": no such device directory", "create one with 'iot-suit device-init'");
+    fs::path lock = dir.parent_path() / ("." + dir.filename().string() + ".lock");
+    fd_ = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0 || ::flock(fd_, LOCK_EX) != 0)
+        throw Error(ErrorKind::io, lock.string() + ": cannot lock the device: " + std::strerror(errno));
+}
+
+DeviceLock::~DeviceLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock; the file stays, harmless
 }
 
 void init_device(const std::string& path, const DeviceInit& init) {

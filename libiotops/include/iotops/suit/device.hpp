@@ -52,6 +52,19 @@ private:
     static void load_keys(const std::filesystem::path& dir, Device& d);
 };
 
+// An exclusive lock on a device, held from load to commit so that two runs cannot both accept a
+// manifest (anti-rollback would be lost). The lock file sits beside the directory, never in it.
+class DeviceLock {
+public:
+    explicit DeviceLock(const std::string& path);  // blocks; Error(io) when the lock cannot be taken
+    ~DeviceLock();
+    DeviceLock(const DeviceLock&) = delete;
+    DeviceLock& operator=(const DeviceLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 // Creates a new device directory. Error(usage) when it exists and is not empty.
 struct DeviceInit {
     Bytes vendor_id, class_id;
