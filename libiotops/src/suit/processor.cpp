@@ -147,13 +147,7 @@ private:
             if (!items[i].is_int()) fail(ReportReason::cbor_parse, code_manifest, "a command number is not an integer");
             command_ = items[i].as_int();
             offset_ = items[i].span() ? items[i].span()->offset : 0;
-            const Value& arg = items[i + 1];
-            std::uint64_t at = offset_;
-            std::int64_t id = command_;
-            if (!step(id, arg, soft)) return false;
-            offset_ = at;
-            command_ = id;
-            (void)at;
+            if (!step(command_, items[i + 1], soft)) return false;
         }
         return true;
     }
@@ -174,13 +168,22 @@ private:
                     }
                 }
                 return true;
-            case cmd::try_each: return try_each(arg);
+            case cmd::try_each: {
+                if (try_each(arg)) return true;
+                // No branch matched: a failed condition of the enclosing sequence.
+                Record r{section_, offset_, current_, id, Value::map()};
+                if (soft) {
+                    result_.records.push_back(r);
+                    return false;
+                }
+                throw Abort{ReportReason::condition_failed, code_condition, "try-each: no sequence matched this device", r};
+            }
             case cmd::run_sequence: {
                 if (!arg.is_bytes()) fail(ReportReason::cbor_parse, code_manifest, "run-sequence: expected a bstr-wrapped sequence");
+                // A condition that fails under soft failure inside ends only that sequence.
                 auto saved = std::make_pair(offset_, command_);
-                bool ok = run_sequence(arg.as_bytes(), false);
+                run_sequence(arg.as_bytes(), false);
                 std::tie(offset_, command_) = saved;
-                if (!ok) return true;  // soft failure inside ends only that sequence
                 return true;
             }
             default: break;
@@ -210,8 +213,7 @@ private:
             std::tie(offset_, command_) = saved;
             if (ok) return true;
         }
-        Record r{section_, offset_, current_, command_, Value::map()};
-        throw Abort{ReportReason::condition_failed, code_condition, "try-each: no sequence matched this device", r};
+        return false;
     }
 
     void select(const Value& arg) {
