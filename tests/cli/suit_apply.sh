@@ -27,7 +27,9 @@ check_json() {
         { echo "FAIL: summary does not satisfy: $1"; cat "$tmp/out"; exit 1; }
 }
 check_err() { grep -qF -- "$1" "$tmp/err" || { echo "FAIL: stderr lacks '$1'"; cat "$tmp/err"; exit 1; }; }
-tree_hash() { (cd "$1" && find . -print0 | LC_ALL=C sort -z | xargs -0 -I{} sh -c 'stat -c "%n %a %s" "{}"; [ -f "{}" ] && sha256sum "{}" || true') | sha256sum; }
+tree_hash() {  # names, modes, sizes and contents of everything under a directory
+    (cd "$1" && find . -printf '%p %m %s %y\n' | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort) | sha256sum
+}
 refused() {  # refused ENVELOPE DEVICE MESSAGE: exit 1, message, device unchanged
     local before; before=$(tree_hash "$2")
     expect 1 -- "$suit" apply --device "$2" --report "$tmp/report.cbor" "$1"
