@@ -167,3 +167,23 @@ wait
 grep -q '"sequence-number": 5' race/device.json || { echo "FAIL: concurrent applies lost the highest sequence number"; cat race/device.json; exit 1; }
 ! ls -a | grep -q '\.stage-' || { echo "FAIL: staging directory left behind"; exit 1; }
 echo "ok: concurrent applies are serialised"
+
+# 9. swap: the new image is fetched into component 01, checked, and swapped into 00; the old one
+#    stays in 01 (dev holds fw2 in 00 after step 7)
+make --mode swap --seq 11 --vendor $VENDOR --class $CLASS --image fw1.bin --uri "file://$tmp/fw1.bin" --out swap.suit
+expect 0 -- "$suit" apply --device dev swap.suit
+cmp fw1.bin dev/components/00
+cmp fw2.bin dev/components/01
+echo "ok: swap installs the new image and keeps the old one"
+
+# 10. device-identifier: a manifest for another device is refused, one for this device installs
+expect 0 -- "$suit" device-init one --vendor-id $VENDOR --class-id $CLASS --device-id 11111111-2222-3333-4444-555555555555 \
+    --trust "$v/public_key.pem"
+make --mode integrated --seq 1 --vendor $VENDOR --class $CLASS --device-id 99999999-2222-3333-4444-555555555555 \
+    --image fw1.bin --out other-device.suit
+refused other-device.suit one "device-identifier does not match this device"
+make --mode integrated --seq 1 --vendor $VENDOR --class $CLASS --device-id 11111111-2222-3333-4444-555555555555 \
+    --image fw1.bin --out this-device.suit
+expect 0 -- "$suit" apply --device one this-device.suit
+cmp fw1.bin one/components/00
+echo "ok: device-identifier is checked"

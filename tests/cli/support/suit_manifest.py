@@ -5,6 +5,7 @@ Modes follow the manifest draft's templates:
   file        one image fetched from a URI (--uri), checked with image-match, invoked
   integrated  the image travels in the envelope as "#firmware"
   ab          A/B slots: try-each picks slot 0 (--image, --uri) or slot 1 (--image-b, --uri-b)
+  swap        the image (--uri) is fetched into component 1, checked, then swapped with component 0
   encrypted   the ciphertext (--uri) is fetched into component 1 and copied with
               suit-parameter-encryption-info (--encryption-info) into component 0
 """
@@ -31,7 +32,7 @@ def seq(*cmds):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--mode", required=True, choices=["file", "integrated", "ab", "encrypted"])
+    p.add_argument("--mode", required=True, choices=["file", "integrated", "ab", "encrypted", "swap"])
     p.add_argument("--key", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seq", type=int, default=1)
@@ -67,6 +68,11 @@ def main():
         pick = lambda slot, params: seq((20, {5: slot}), (5, 15), (20, params))
         shared = seq(*checks, (15, [pick(0, image_params), pick(1, {3: digest(image_b), 14: len(image_b)})]))
         install = seq((15, [pick(0, {21: a.uri}), pick(1, {21: a.uri_b})]), (21, 2), (3, 15))
+    elif a.mode == "swap":
+        components = [[b"\x00"], [b"\x01"]]
+        shared = seq((12, 0), *checks)
+        install = seq((12, 1), (20, {21: a.uri, **image_params}), (21, 2), (3, 15),
+                      (12, 0), (20, {22: 1}), (31, 2), (20, image_params), (3, 15))
     else:
         info = open(a.encryption_info, "rb").read()
         components = [[b"\x00"], [b"\x01"]]
@@ -75,10 +81,10 @@ def main():
                       (12, 0), (20, {19: info, 22: 1}), (22, 2), (3, 15))
     for _ in range(a.nest):
         install = seq((32, install))
-    validate = seq((12, 0), (3, 15)) if a.mode == "encrypted" else seq((3, 15))
+    validate = seq((12, 0), (20, image_params), (3, 15)) if a.mode in ("encrypted", "swap") else seq((3, 15))
     manifest = {1: 1, 2: a.seq, 3: enc({2: components, 4: shared}), 7: validate, 20: install}
     if not a.no_invoke:
-        manifest[9] = seq((12, 0), (23, 2)) if a.mode == "encrypted" else seq((23, 2))
+        manifest[9] = seq((12, 0), (23, 2)) if a.mode in ("encrypted", "swap") else seq((23, 2))
     manifest_bstr = enc(enc(manifest))
     suit_digest = enc([-16, hashlib.sha256(manifest_bstr).digest()])
 
