@@ -10,5 +10,8 @@ int main(int argc, char** argv) {
     iotops::suit_cli::add_create(tool);
     iotops::suit_cli::add_sign(tool);
     iotops::suit_cli::add_sever(tool);
+    iotops::suit_cli::add_encrypt(tool);
+    iotops::suit_cli::add_apply(tool);
+    iotops::suit_cli::add_device_init(tool);
     return tool.run(argc, argv);
 }
