@@ -152,6 +152,29 @@ Envelope open(ByteView data) {
     }
 }
 
+Envelope open(ByteView data, codec::Format as) {
+    std::string_view text = trimmed(data);
+    if (text.empty()) throw_malformed("voucher: empty input");
+    switch (as) {
+    case codec::Format::json:
+        if (text.front() != '{' && !looks_compact_jws(text)) throw_malformed("voucher: input is not JSON (--in-format json)");
+        return open(data);
+    case codec::Format::cbor:
+        if (codec::sniff(data) != codec::Format::cbor) throw_malformed("voucher: input is not CBOR (--in-format cbor)");
+        return open(data);
+    case codec::Format::pem:
+        if (!text.starts_with("-----BEGIN ")) throw_malformed("voucher: input is not PEM (--in-format pem)");
+        return open_cms(data);
+    case codec::Format::der:
+        if (data.empty() || data[0] != 0x30) throw_malformed("voucher: input is not DER (--in-format der)");
+        return open_cms(data);
+    case codec::Format::base64:
+        return open_cms(data);
+    default:
+        return open(data);
+    }
+}
+
 Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certificate& cert, const SignOptions& options) {
     switch (options.format) {
     case Format::cms: {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iotops/codec/sniff.hpp"
 #include "iotops/core/bytes.hpp"
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/cose.hpp"
@@ -34,6 +35,9 @@ struct Envelope {
 // Sniffs and opens CMS (DER, PEM, base64), JWS (JSON or compact), COSE_Sign1, bare JSON or YANG-CBOR.
 // Throws Error(malformed) naming the problem when the input is none of them or holds no voucher.
 Envelope open(ByteView data);
+// As open(), with the encoding given instead of sniffed (--in-format): json (JWS or a bare voucher),
+// cbor (COSE_Sign1 or YANG-CBOR), pem, der or base64 (CMS); unknown sniffs.
+Envelope open(ByteView data, codec::Format as);
 
 struct SignOptions {
     Format format = Format::cms;  // cms, jws or cose
