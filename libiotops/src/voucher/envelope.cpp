@@ -148,6 +148,8 @@ Envelope open(ByteView data) {
         return e;
     }
     default:
+        // A DER SEQUENCE that does not frame: most likely a cut-off CMS; let the parser say where.
+        if (!data.empty() && data[0] == 0x30) return open_cms(data);
         throw_malformed("voucher: input is not CMS, JWS, COSE, JSON or CBOR");
     }
 }
