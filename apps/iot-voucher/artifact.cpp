@@ -74,6 +74,17 @@ void add_signer_options(CLI::App& verb, SignerOptions& o, bool required) {
     verb.add_option("--alg", o.alg, "COSE algorithm (ES256, ES384, EdDSA...); default from the key");
 }
 
+Bytes Signer::sign(const voucher::Voucher& v) const {
+    if (options.format != voucher::Format::cose) return voucher::sign(v, key, cert, options);
+    thread_local const Signer* owner = nullptr;
+    thread_local std::optional<crypto::cose::Signer> cose;
+    if (owner != this || !cose) {
+        cose.emplace(key, options.cose_alg.value_or(crypto::cose::default_algorithm(key.type())));
+        owner = this;
+    }
+    return voucher::sign_cose(v, *cose, cert, options);
+}
+
 Signer load_signer(const SignerOptions& o) {
     if (o.key.empty() || o.cert.empty()) throw Error(ErrorKind::usage, "sign: --key and --cert go together");
     voucher::SignOptions s;

@@ -42,7 +42,8 @@ struct Signer {
     crypto::PrivateKey key;
     crypto::Certificate cert;
     voucher::SignOptions options;
-    Bytes sign(const voucher::Voucher& v) const { return voucher::sign(v, key, cert, options); }
+    // COSE reuses one key context per thread (streams sign on several).
+    Bytes sign(const voucher::Voucher& v) const;
 };
 // Loads key, certificate and chain once; Error(usage) when the certificate is not the key's.
 Signer load_signer(const SignerOptions& o);

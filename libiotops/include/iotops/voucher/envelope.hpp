@@ -50,6 +50,9 @@ struct SignOptions {
 // a voucher-request carries the certificates in an unprotected x5bag.
 Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certificate& cert, const SignOptions& options);
 
+// COSE with a signer made once (its key context is reused; a Signer is for one thread at a time).
+Bytes sign_cose(const Voucher& v, crypto::cose::Signer& signer, const crypto::Certificate& cert, const SignOptions& options);
+
 // A certificate as a short JSON summary for reports.
 nlohmann::json certificate_summary(const crypto::Certificate& c);
 
