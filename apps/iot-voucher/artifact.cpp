@@ -24,7 +24,6 @@ Bytes read_artifact(const cli::InputOptions& in) {
     auto r = cli::Reader::open(in.path);
     // A regular file is judged by its size, so a huge one is refused without reading it.
     if (auto size = r.size(); size && *size > max_artifact_size) too_large(r.name(), *size);
-    std::string chunk;
     Bytes out;
     while (r.peek() >= 0) {
         if (out.size() >= max_artifact_size) too_large(r.name(), out.size() + 1);
