@@ -3,11 +3,55 @@ _iot_voucher() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            inspect|verify|sign|convert) verb="${COMP_WORDS[i]}"; break ;;
+            create|request|inspect|verify|sign|convert) verb="${COMP_WORDS[i]}"; break ;;
         esac
     done
     case "$verb:$prev" in
+        create:--in-format) COMPREPLY=($(compgen -W "auto json yaml" -- "$cur")); return ;;
+        create:--created-on) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--expires-on) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--expires-in) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--last-renewal-date) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--assertion) COMPREPLY=($(compgen -W "verified logged proximity agent-proximity" -- "$cur")); return ;;
+        create:--serial-number) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--idevid-issuer) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--idevid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--pinned-domain-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--pinned-domain-pubk) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--pinned-domain-pubk-sha256) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--domain-cert-revocation-checks) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
+        create:--nonce) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--est-domain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--additional-configuration-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--output|create:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--in-format) COMPREPLY=($(compgen -W "auto json yaml" -- "$cur")); return ;;
+        request:--pvr) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--created-on) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--expires-on) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--expires-in) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--last-renewal-date) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--assertion) COMPREPLY=($(compgen -W "verified logged proximity agent-proximity" -- "$cur")); return ;;
+        request:--serial-number) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--idevid-issuer) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--idevid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--pinned-domain-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--pinned-domain-pubk) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--pinned-domain-pubk-sha256) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--domain-cert-revocation-checks) COMPREPLY=($(compgen -W "true false" -- "$cur")); return ;;
+        request:--nonce) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--est-domain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--additional-configuration-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--proximity-registrar-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--format) COMPREPLY=($(compgen -W "cms jws cose" -- "$cur")); return ;;
+        request:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--alg) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        request:--output|request:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        inspect:--in-format) COMPREPLY=($(compgen -W "auto json cbor pem der base64" -- "$cur")); return ;;
         inspect:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        verify:--in-format) COMPREPLY=($(compgen -W "auto json cbor pem der base64" -- "$cur")); return ;;
         verify:--anchor) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--intermediate) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -16,29 +60,39 @@ _iot_voucher() {
         verify:--serial) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--idevid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--pinned) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--kind) COMPREPLY=($(compgen -W "any voucher pvr rvr" -- "$cur")); return ;;
+        verify:--pvr-anchor) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--jobs|verify:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--output|verify:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        sign:--in-format) COMPREPLY=($(compgen -W "auto json cbor pem der base64" -- "$cur")); return ;;
         sign:--format) COMPREPLY=($(compgen -W "cms jws cose" -- "$cur")); return ;;
         sign:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         sign:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         sign:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         sign:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         sign:--alg) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--output-format) COMPREPLY=($(compgen -W "json cbor" -- "$cur")); return ;;
+        sign:--jobs|sign:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         sign:--output|sign:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        convert:--in-format) COMPREPLY=($(compgen -W "auto json cbor pem der base64" -- "$cur")); return ;;
         convert:--to) COMPREPLY=($(compgen -W "json cbor" -- "$cur")); return ;;
         convert:--output|convert:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     local opts
     case "$verb" in
-        inspect) opts="--help -h --format --no-color --quiet -q" ;;
-        verify) opts="--help -h --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --strict --format --no-color --quiet -q" ;;
-        sign) opts="--help -h --format --key --cert --chain --pass --alg --output -o --force --no-color --quiet -q" ;;
-        convert) opts="--help -h --to --output -o --force --no-color --quiet -q" ;;
+        create) opts="--help -h --in-format --created-on --expires-on --expires-in --last-renewal-date --assertion --serial-number --idevid-issuer --idevid --pinned-domain-cert --pinned-domain-pubk --pinned-domain-pubk-sha256 --domain-cert-revocation-checks --nonce --est-domain --additional-configuration-url --output -o --force --no-color --quiet -q" ;;
+        request) opts="--help -h --in-format --pvr --created-on --expires-on --expires-in --last-renewal-date --assertion --serial-number --idevid-issuer --idevid --pinned-domain-cert --pinned-domain-pubk --pinned-domain-pubk-sha256 --domain-cert-revocation-checks --nonce --est-domain --additional-configuration-url --proximity-registrar-cert --format --key --cert --chain --pass --alg --output -o --force --no-color --quiet -q" ;;
+        inspect) opts="--help -h --in-format --format --no-color --quiet -q" ;;
+        verify) opts="--help -h --in-format --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --kind --pvr-anchor --strict --stream --jobs -j --output -o --format --no-color --quiet -q" ;;
+        sign) opts="--help -h --in-format --format --key --cert --chain --pass --alg --stream --output-format --jobs -j --output -o --force --no-color --quiet -q" ;;
+        convert) opts="--help -h --in-format --to --output -o --force --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "inspect verify sign convert" -- "$cur"))
+        COMPREPLY=($(compgen -W "create request inspect verify sign convert" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -57,6 +57,15 @@ OutputSink::OutputSink(const OutputOptions& opts, Content content, Access access
         return;
     }
     path_ = opts.path;
+    // A device or FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written in place: renaming a
+    // temporary file over it would replace the device with a regular file.
+    struct stat st {};
+    if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd_ < 0) fail(path_ + ": cannot open", errno);
+        device_ = true;
+        return;
+    }
     std::string tmpl = dir_of(path_) + "/." + base_of(path_) + ".tmp-XXXXXX";
     fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
     if (fd_ < 0) fail(path_ + ": cannot create temporary file", errno);
@@ -79,6 +88,8 @@ void OutputSink::abort() noexcept {
         if (fd_ >= 0) ::close(fd_);
         ::unlink(tmp_path_.c_str());
         tmp_path_.clear();
+    } else if (device_ && fd_ >= 0) {
+        ::close(fd_);
     }
     fd_ = -1;
 }
@@ -103,7 +114,9 @@ void OutputSink::write(ByteView data) {
 
 void OutputSink::commit() {
     if (committed_) return;
-    if (tmp_path_.empty()) {  // stdout: nothing is buffered here
+    if (tmp_path_.empty()) {  // stdout or a device: nothing is buffered here
+        if (device_ && fd_ >= 0) ::close(fd_);
+        if (device_) fd_ = -1;
         committed_ = true;
         return;
     }

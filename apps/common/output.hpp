@@ -49,6 +49,7 @@ private:
     std::string path_;      // final path ("" for stdout)
     std::string tmp_path_;  // temporary file while writing
     bool committed_ = false;
+    bool device_ = false;   // -o names a device or FIFO, written in place
 };
 
 // Writes one complete output.

@@ -1,6 +1,7 @@
 // iot-voucher convert: an unsigned voucher between YANG-JSON and YANG-CBOR (SID keys).
 #include <memory>
 
+#include "artifact.hpp"
 #include "common/input.hpp"
 #include "common/output.hpp"
 #include "iotops/core/error.hpp"
@@ -18,8 +19,7 @@ void add_convert(cli::Tool& tool) {
     auto o = std::make_shared<Opts>();
     auto& verb = tool.add_verb(
         "convert", "Convert an unsigned voucher between JSON and YANG-CBOR", [o](cli::Context&) {
-            auto input = cli::read_input(o->in);
-            auto e = voucher::open(input.data);
+            auto e = open_artifact(o->in);
             if (e.format != voucher::Format::json && e.format != voucher::Format::cbor)
                 throw Error(ErrorKind::malformed, "convert: input is signed (" + std::string(voucher::format_name(e.format)) +
                                                       "); convert works on bare vouchers (see inspect)");
@@ -29,6 +29,7 @@ void add_convert(cli::Tool& tool) {
             return 0;
         });
     cli::add_input_argument(verb, o->in);
+    cli::add_in_format_option(verb, o->in);
     verb.add_option("--to", o->to, "Output json or cbor (default: the other one)")->check(CLI::IsMember({"json", "cbor"}));
     cli::add_output_options(verb, o->out);
 }

@@ -1,6 +1,7 @@
 // iot-voucher inspect: any voucher artifact as JSON.
 #include <memory>
 
+#include "artifact.hpp"
 #include "common/input.hpp"
 #include "common/report.hpp"
 #include "iotops/voucher.hpp"
@@ -16,11 +17,11 @@ void add_inspect(cli::Tool& tool) {
     auto o = std::make_shared<Opts>();
     auto& verb = tool.add_verb("inspect", "Decode a voucher or voucher-request (CMS, JWS, COSE, JSON, YANG-CBOR) to JSON",
                                [o](cli::Context& ctx) {
-                                   auto input = cli::read_input(o->in);
-                                   cli::emit_report(voucher::describe(voucher::open(input.data)), o->report, ctx);
+                                   cli::emit_report(voucher::describe(open_artifact(o->in)), o->report, ctx);
                                    return 0;
                                });
     cli::add_input_argument(verb, o->in);
+    cli::add_in_format_option(verb, o->in);
     cli::add_report_options(verb, o->report);
 }
 

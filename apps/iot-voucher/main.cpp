@@ -5,6 +5,8 @@
 int main(int argc, char** argv) {
     iotops::cli::Tool tool("iot-voucher",
                            "Create, sign, verify and inspect vouchers and voucher-requests; serve as a MASA");
+    iotops::voucher_cli::add_create(tool);
+    iotops::voucher_cli::add_request(tool);
     iotops::voucher_cli::add_inspect(tool);
     iotops::voucher_cli::add_verify(tool);
     iotops::voucher_cli::add_sign(tool);

@@ -1,62 +1,80 @@
-// iot-voucher sign: a JSON voucher or voucher-request signed as CMS, JWS or COSE.
+// iot-voucher sign: a JSON voucher or voucher-request signed as CMS, JWS or COSE; with --stream,
+// every record of an NDJSON / JSON array / CBOR stream of vouchers or descriptions, in order.
 #include <memory>
 
-#include "common/input.hpp"
+#include "artifact.hpp"
 #include "common/output.hpp"
+#include "common/records.hpp"
+#include "iotops/codec/json.hpp"
+#include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
-#include "iotops/crypto/certificate.hpp"
-#include "iotops/crypto/cose.hpp"
-#include "iotops/crypto/key.hpp"
-#include "iotops/crypto/passphrase.hpp"
-#include "iotops/voucher.hpp"
+#include "stream_io.hpp"
 #include "verbs.hpp"
 
 namespace iotops::voucher_cli {
+namespace {
+
+// A MASA must not sign what breaks the artifact's own rules.
+void require_rules(const voucher::Voucher& v) {
+    for (const auto& c : voucher::check_rules(v))
+        if (!c.ok) throw Error(ErrorKind::malformed, "sign: " + c.name + ": " + c.message);
+}
+
+// One stream record: a voucher instance, or a flat description completed as `create` does.
+nlohmann::json sign_record(const Signer& signer, const cli::Record& r, bool cbor_out) {
+    auto j = cli::record_json(r);
+    auto v = voucher::create(voucher::Kind::voucher, j);
+    Bytes artifact = signer.sign(v);
+    nlohmann::json out = {{"index", r.index}};
+    if (auto sn = v.text("serial-number")) out["serial-number"] = *sn;
+    if (cbor_out) out[raw_cbor_field] = nlohmann::json::binary(std::vector<std::uint8_t>(artifact.begin(), artifact.end()));
+    else if (signer.options.format == voucher::Format::jws) out["voucher"] = codec::parse_json(artifact, "jws");
+    else out["voucher"] = base64_encode(artifact);
+    return out;
+}
+
+}  // namespace
 
 void add_sign(cli::Tool& tool) {
     struct Opts {
         cli::InputOptions in;
         cli::OutputOptions out;
-        std::string format = "cms", key, cert, pass, alg;
-        std::vector<std::string> chain;
+        SignerOptions signer;
+        cli::StreamOptions stream_opts;
+        bool stream = false;
+        std::string output_format = "json";
     };
     auto o = std::make_shared<Opts>();
     auto& verb = tool.add_verb(
-        "sign", "Sign a JSON voucher or voucher-request as CMS, JWS or COSE", [o](cli::Context&) {
-            voucher::SignOptions s;
-            s.format = voucher::parse_format(o->format);
-            if (!o->alg.empty()) s.cose_alg = crypto::cose::parse_algorithm(o->alg);
-            for (const auto& p : o->chain) {
-                auto certs = crypto::Certificate::load_all_file(p);
-                s.chain.insert(s.chain.end(), certs.begin(), certs.end());
+        "sign", "Sign a JSON voucher or voucher-request as CMS, JWS or COSE (--stream: a record stream)",
+        [o](cli::Context& ctx) {
+            auto signer = load_signer(o->signer);
+            if (o->stream) {
+                bool cbor_out = o->output_format == "cbor";
+                if (cbor_out && signer.options.format != voucher::Format::cose)
+                    throw Error(ErrorKind::usage, "--output-format cbor: only with --format cose (a CBOR sequence of COSE_Sign1)");
+                return run_records(ctx, o->in, o->out, o->stream_opts.jobs, cbor_out,
+                                   [&signer, cbor_out](const cli::Record& r) { return sign_record(signer, r, cbor_out); });
             }
-            std::optional<std::string> pass;
-            if (!o->pass.empty()) pass = crypto::read_passphrase(o->pass);
-            auto key = crypto::PrivateKey::load_file(o->key, pass);
-            auto cert = crypto::Certificate::load_file(o->cert);
-            if (!(cert.public_key() == key.public_key()))
-                throw Error(ErrorKind::usage, "sign: the certificate does not belong to the key");
-            auto input = cli::read_input(o->in);
-            auto e = voucher::open(input.data);
+            if (o->output_format != "json") throw Error(ErrorKind::usage, "--output-format: only with --stream");
+            auto e = open_artifact(o->in);
             if (e.format != voucher::Format::json && e.format != voucher::Format::cbor)
                 throw Error(ErrorKind::malformed, "sign: input is already signed (" +
                                                       std::string(voucher::format_name(e.format)) + "); give a bare voucher");
-            // A MASA must not sign what breaks the artifact's own rules.
-            for (const auto& c : voucher::check_rules(e.voucher))
-                if (!c.ok) throw Error(ErrorKind::malformed, "sign: " + c.name + ": " + c.message);
-            auto signed_bytes = voucher::sign(e.voucher, key, cert, s);
-            cli::write_output(o->out, signed_bytes,
-                              s.format == voucher::Format::jws ? cli::Content::text : cli::Content::binary);
+            require_rules(e.voucher);
+            cli::write_output(o->out, signer.sign(e.voucher),
+                              signer.options.format == voucher::Format::jws ? cli::Content::text : cli::Content::binary);
             return 0;
         });
     cli::add_input_argument(verb, o->in);
-    verb.add_option("--format", o->format, "Signature format: cms (default), jws or cose")
-        ->check(CLI::IsMember({"cms", "jws", "cose"}));
-    verb.add_option("--key", o->key, "Signer's private key file (PEM or DER)")->required();
-    verb.add_option("--cert", o->cert, "Signer's certificate file")->required();
-    verb.add_option("--chain", o->chain, "Intermediate certificates to include; repeatable")->allow_extra_args(false);
-    verb.add_option("--pass", o->pass, "Passphrase source for an encrypted key: pass:, env:, file:, fd:");
-    verb.add_option("--alg", o->alg, "COSE algorithm (ES256, ES384, EdDSA...); default from the key");
+    cli::add_in_format_option(verb, o->in);
+    add_signer_options(verb, o->signer, true);
+    verb.add_flag("--stream", o->stream,
+                  "Input is a stream (NDJSON, JSON array or CBOR sequence) of vouchers or descriptions; one signed record out per record");
+    verb.add_option("--output-format", o->output_format,
+                    "With --stream: json (NDJSON records, artifacts base64) or cbor (a CBOR sequence, --format cose)")
+        ->check(CLI::IsMember({"json", "cbor"}));
+    cli::add_stream_options(verb, o->stream_opts);
     cli::add_output_options(verb, o->out);
 }
 

@@ -8,5 +8,7 @@ void add_inspect(cli::Tool& tool);
 void add_verify(cli::Tool& tool);
 void add_sign(cli::Tool& tool);
 void add_convert(cli::Tool& tool);
+void add_create(cli::Tool& tool);
+void add_request(cli::Tool& tool);
 
 }  // namespace iotops::voucher_cli

@@ -17,7 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         voucher::VerifyOptions o;
         o.nonce = Bytes(8, 0);
         o.serial = "JADA123456789";
+        o.kind = voucher::Expect::rvr;
         (void)voucher::verify(e, o).to_json().dump();
+        if (e.voucher.kind() == voucher::Kind::voucher_request) (void)voucher::create_rvr(e, nlohmann::json::object());
     } catch (const Error&) {
     }
     return 0;

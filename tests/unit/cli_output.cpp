@@ -150,3 +150,12 @@ TEST_CASE("binary output to a pipe is written as is") {
     ::close(fds[0]);
     ::close(fds[1]);
 }
+
+TEST_CASE("-o on a device writes in place and leaves the device a device") {
+    OutputOptions o;
+    o.path = "/dev/null";
+    write_output(o, iotops::as_bytes(std::string_view("discarded\n")), Content::text);
+    struct stat st {};
+    REQUIRE(::stat("/dev/null", &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
+}

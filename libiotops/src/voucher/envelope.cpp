@@ -31,7 +31,9 @@ bool looks_compact_jws(std::string_view s) {
 Envelope open_cms(ByteView data) {
     Envelope e;
     e.format = Format::cms;
-    e.raw = crypto::cms::to_der(data);
+    // Binary DER goes straight to the parser (to_der would parse it once more just to check it).
+    bool der = data.size() > 1 && data[0] == 0x30 && (data[1] & 0x80) != 0;
+    e.raw = der ? Bytes(data.begin(), data.end()) : crypto::cms::to_der(data);
     auto sd = crypto::cms::parse(e.raw);
     if (!sd.content) throw_malformed("cms voucher: detached signature (a voucher carries its content)");
     e.content = *sd.content;
@@ -148,8 +150,45 @@ Envelope open(ByteView data) {
         return e;
     }
     default:
+        // A DER SEQUENCE that does not frame: most likely a cut-off CMS; let the parser say where.
+        if (!data.empty() && data[0] == 0x30) return open_cms(data);
         throw_malformed("voucher: input is not CMS, JWS, COSE, JSON or CBOR");
     }
+}
+
+Envelope open(ByteView data, codec::Format as) {
+    std::string_view text = trimmed(data);
+    if (text.empty()) throw_malformed("voucher: empty input");
+    switch (as) {
+    case codec::Format::json:
+        if (text.front() != '{' && !looks_compact_jws(text)) throw_malformed("voucher: input is not JSON (--in-format json)");
+        return open(data);
+    case codec::Format::cbor:
+        if (codec::sniff(data) != codec::Format::cbor) throw_malformed("voucher: input is not CBOR (--in-format cbor)");
+        return open(data);
+    case codec::Format::pem:
+        if (!text.starts_with("-----BEGIN ")) throw_malformed("voucher: input is not PEM (--in-format pem)");
+        return open_cms(data);
+    case codec::Format::der:
+        if (data.empty() || data[0] != 0x30) throw_malformed("voucher: input is not DER (--in-format der)");
+        return open_cms(data);
+    case codec::Format::base64:
+        return open_cms(data);
+    default:
+        return open(data);
+    }
+}
+
+Bytes sign_cose(const Voucher& v, crypto::cose::Signer& signer, const crypto::Certificate& cert, const SignOptions& options) {
+    crypto::cose::Options o;
+    // cBRSKI: the registrar's request carries its certificates in an unprotected x5bag; a
+    // voucher goes to a pledge that already holds the MASA's anchor and carries none.
+    if (v.kind() == Kind::voucher_request) {
+        std::vector<crypto::Certificate> bag{cert};
+        bag.insert(bag.end(), options.chain.begin(), options.chain.end());
+        o.unprotected_header.set_x5bag(bag);
+    }
+    return crypto::cose::Sign1::sign(signer, v.encode_cbor(), o).encode();
 }
 
 Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certificate& cert, const SignOptions& options) {
@@ -168,16 +207,8 @@ Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certif
         return to_bytes(crypto::Jws::sign(as_bytes(v.dump()), key, o).serialize());
     }
     case Format::cose: {
-        crypto::cose::Options o;
-        // cBRSKI: the registrar's request carries its certificates in an unprotected x5bag; a
-        // voucher goes to a pledge that already holds the MASA's anchor and carries none.
-        if (v.kind() == Kind::voucher_request) {
-            std::vector<crypto::Certificate> bag{cert};
-            bag.insert(bag.end(), options.chain.begin(), options.chain.end());
-            o.unprotected_header.set_x5bag(bag);
-        }
-        auto alg = options.cose_alg.value_or(crypto::cose::default_algorithm(key.type()));
-        return crypto::cose::Sign1::sign(key, alg, v.encode_cbor(), o).encode();
+        crypto::cose::Signer signer(key, options.cose_alg.value_or(crypto::cose::default_algorithm(key.type())));
+        return sign_cose(v, signer, cert, options);
     }
     default:
         throw Error(ErrorKind::usage, "sign: format must be cms, jws or cose");

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "iotops/codec/sniff.hpp"
 #include "iotops/core/bytes.hpp"
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/cose.hpp"
@@ -34,6 +35,9 @@ struct Envelope {
 // Sniffs and opens CMS (DER, PEM, base64), JWS (JSON or compact), COSE_Sign1, bare JSON or YANG-CBOR.
 // Throws Error(malformed) naming the problem when the input is none of them or holds no voucher.
 Envelope open(ByteView data);
+// As open(), with the encoding given instead of sniffed (--in-format): json (JWS or a bare voucher),
+// cbor (COSE_Sign1 or YANG-CBOR), pem, der or base64 (CMS); unknown sniffs.
+Envelope open(ByteView data, codec::Format as);
 
 struct SignOptions {
     Format format = Format::cms;  // cms, jws or cose
@@ -45,6 +49,9 @@ struct SignOptions {
 // serialization, typ voucher-jws+json, x5c (standard base64). COSE: tagged COSE_Sign1 over YANG-CBOR;
 // a voucher-request carries the certificates in an unprotected x5bag.
 Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certificate& cert, const SignOptions& options);
+
+// COSE with a signer made once (its key context is reused; a Signer is for one thread at a time).
+Bytes sign_cose(const Voucher& v, crypto::cose::Signer& signer, const crypto::Certificate& cert, const SignOptions& options);
 
 // A certificate as a short JSON summary for reports.
 nlohmann::json certificate_summary(const crypto::Certificate& c);

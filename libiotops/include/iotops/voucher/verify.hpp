@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -14,6 +15,12 @@
 
 namespace iotops::voucher {
 
+// What the caller expects: a voucher, a pledge voucher-request (no prior-signed-voucher-request)
+// or a registrar voucher-request (wrapping a signed PVR).
+enum class Expect { any, voucher, pvr, rvr };
+Expect parse_expect(std::string_view name);  // "any", "voucher", "pvr", "rvr"; Error(usage) otherwise
+std::string_view expect_name(Expect e);
+
 struct VerifyOptions {
     std::vector<crypto::Certificate> anchors;        // trust anchors for the signer's chain
     std::vector<crypto::Certificate> intermediates;  // besides those the artifact carries
@@ -23,8 +30,12 @@ struct VerifyOptions {
     std::optional<std::string> serial;               // the serial-number it must carry
     std::optional<crypto::Certificate> idevid;       // serial and idevid-issuer must match this IDevID
     std::optional<crypto::Certificate> pinned;       // pinned-domain-cert must be this certificate
-    // Warnings (id-data eContentType, a signer trusted only because --cert named it, no
-    // idevid-issuer to compare) become failures.
+    Expect kind = Expect::any;                       // check "kind" when not any
+    // Anchors for the PVR inside an RVR (the pledge's vendor CA); none: only its signature is checked.
+    std::vector<crypto::Certificate> pvr_anchors;
+    // Warnings (legacy forms: id-data eContentType, SignedData v1, the old COSE content type,
+    // unpadded base64url binaries, dates with offsets or fractions; a signer trusted only because
+    // --cert named it; no idevid-issuer to compare) become failures.
     bool strict = false;
 };
 
@@ -39,8 +50,11 @@ struct Report {
     nlohmann::json to_json() const;  // {"result":"valid|invalid","format","kind","signer","checks":[...]}
 };
 
-// Checks "signature", "chain", the rules of check_rules, and "nonce", "serial-number",
-// "idevid-issuer", "pinned-domain-cert" when asked. Bad signatures and chains are failed checks;
+// Checks "signature", "chain", the rules of check_rules, the legacy forms ("content-type",
+// "signed-data-version", "binary-encoding", "date-format"), "kind" when an expectation is given;
+// for a registrar voucher-request "prior-signed-voucher-request" (decoded, a PVR, its signature),
+// "rvr-serial-number" and "rvr-idevid-issuer" (against the PVR's signer certificate); and
+// "nonce", "serial-number", "idevid-issuer", "pinned-domain-cert" when asked. Bad signatures and chains are failed checks;
 // input that is not a voucher artifact throws Error(malformed).
 Report verify(const Envelope& e, const VerifyOptions& options);
 Report verify(ByteView artifact, const VerifyOptions& options);

@@ -1,0 +1,98 @@
+#include "iotops/voucher/create.hpp"
+
+#include "iotops/codec/yang_cbor.hpp"
+#include "iotops/core/encoding.hpp"
+#include "iotops/core/error.hpp"
+#include "iotops/voucher/verify.hpp"
+
+namespace iotops::voucher {
+namespace {
+
+const yang::Node* leaf_node(Kind k, const std::string& leaf) {
+    return yang::Schema::voucher().node("/" + std::string(top_level_name(k)) + "/" + leaf);
+}
+
+bool date_leaf(const std::string& leaf) {
+    return leaf == "created-on" || leaf == "expires-on" || leaf == "last-renewal-date";
+}
+
+// Dates to UTC "Z" form, binaries to padded standard base64; values that do not parse are left
+// for check_rules to name.
+void normalise(Kind kind, nlohmann::json& leaves) {
+    for (auto& [leaf, value] : leaves.items()) {
+        if (!value.is_string()) continue;
+        try {
+            if (date_leaf(leaf)) value = format_rfc3339(parse_rfc3339(value.get<std::string>()));
+            else if (const auto* n = leaf_node(kind, leaf); n && n->kind == yang::NodeKind::leaf &&
+                                                            n->type.base == yang::BaseType::binary)
+            {
+                const auto& text = value.get_ref<const std::string&>();
+                // Already padded standard base64 (the usual case in a production run): left as is.
+                if (text.size() % 4 != 0 || text.find_first_of("-_") != std::string::npos)
+                    value = base64_encode(base64_decode(text));
+            }
+        } catch (const Error&) {
+        }
+    }
+}
+
+void require_rules(const Voucher& v, Time at) {
+    RuleOptions o;
+    o.at = at;
+    for (const auto& c : check_rules(v, o))
+        if (!c.ok) throw_malformed("create: " + c.name + ": " + c.message);
+}
+
+}  // namespace
+
+Voucher create(Kind kind, const nlohmann::json& description, const CreateOptions& options) {
+    if (!description.is_object()) throw_malformed("create: the description is not an object");
+    nlohmann::json instance = description;
+    if (!(description.size() == 1 && (description.contains(top_level_name(Kind::voucher)) ||
+                                      description.contains(top_level_name(Kind::voucher_request)))))
+        instance = {{std::string(top_level_name(kind)), description}};
+    Voucher v = Voucher::from_json(instance);
+    nlohmann::json leaves = v.leaves();
+    // Whole seconds: 8366bis dates carry none, and a signed voucher is no more precise than that.
+    Time at = std::chrono::floor<std::chrono::seconds>(options.now.value_or(now()));
+    if (!leaves.contains("created-on")) leaves["created-on"] = format_rfc3339(at);
+    normalise(v.kind(), leaves);
+    v = Voucher::from_json({{std::string(top_level_name(v.kind())), leaves}});
+    require_rules(v, at);
+    return v;
+}
+
+crypto::Certificate pvr_signer(const Envelope& pvr) {
+    if (pvr.format == Format::json || pvr.format == Format::cbor)
+        throw_malformed("request: the PVR is not signed (bare " + std::string(format_name(pvr.format)) + ")");
+    if (pvr.voucher.kind() != Kind::voucher_request)
+        throw_malformed("request: the prior-signed artifact is a voucher, not a voucher-request");
+    // No anchors: only the signature is checked here; the registrar's policy decides on trust.
+    auto report = verify(pvr, VerifyOptions{});
+    for (const auto& c : report.checks)
+        if (c.name == "signature" && !c.ok)
+            throw Error(ErrorKind::negative, "request: the PVR's signature does not verify: " + c.message);
+    if (!report.signer) throw Error(ErrorKind::negative, "request: the PVR carries no certificate that verifies its signature");
+    return *report.signer;
+}
+
+Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const CreateOptions& options) {
+    if (!leaves.is_object()) throw_malformed("request: the description is not an object");
+    auto signer = pvr_signer(pvr);
+    if (pvr.voucher.leaves().contains("prior-signed-voucher-request"))
+        throw_malformed("request: the artifact given as PVR is itself a registrar voucher-request");
+    nlohmann::json out = nlohmann::json::object();
+    for (const char* copied : {"nonce", "assertion"})
+        if (auto it = pvr.voucher.leaves().find(copied); it != pvr.voucher.leaves().end()) out[copied] = *it;
+    auto serial = signer.subject_attribute("serialNumber");
+    if (!serial) throw_malformed("request: the PVR's signer certificate has no serialNumber in its subject");
+    out["serial-number"] = *serial;
+    auto aki = signer.authority_key_id_extension_value();
+    if (!aki) throw_malformed("request: the PVR's signer certificate has no authority key identifier");
+    out["idevid-issuer"] = base64_encode(*aki);
+    out["prior-signed-voucher-request"] = base64_encode(pvr.raw);
+    for (const auto& [k, v] : leaves.items()) out[k] = v;
+    return create(Kind::voucher_request, out, options);
+}
+
+}  // namespace iotops::voucher

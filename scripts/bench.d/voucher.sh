@@ -1,0 +1,73 @@
+# Sourced by scripts/bench, which provides build, root, seconds, rounds, ensure_built, field, max,
+# ratio, cpu_seconds and cpu_time.
+# voucher: BENCH_VOUCHER_N vouchers (default 100000) signed then verified in one stream per format
+# with iot-voucher sign/verify --stream --jobs 1, against openssl speed ecdsap256 and against one
+# `openssl cms -sign` process per voucher (BENCH_VOUCHER_SAMPLE of them, default 200).
+
+bench_voucher() {
+    ensure_built iot-voucher
+    local n=${BENCH_VOUCHER_N:-100000} sample=${BENCH_VOUCHER_SAMPLE:-200}
+    local tmp; tmp=$(mktemp -d); trap 'rm -rf "$tmp"' RETURN
+    (
+        cd "$tmp"
+        # shellcheck source=../tests/cli/lib/voucher_pki.sh
+        . "$root/tests/cli/lib/voucher_pki.sh"
+    )
+    local tool="$build/bin/iot-voucher" pin
+    pin=$(openssl x509 -in "$tmp/reg.pem" -outform DER | base64 -w0)
+    awk -v n="$n" -v pin="$pin" 'BEGIN { for (i = 1; i <= n; i++)
+        printf "{\"serial-number\":\"SN-%07d\",\"assertion\":\"logged\",\"created-on\":\"2026-01-01T00:00:00Z\",\"nonce\":\"AAECAwQFBgcI\",\"pinned-domain-cert\":\"%s\"}\n", i, pin }' \
+        >"$tmp/run.ndjson"
+    echo "== voucher: $n vouchers (P-256, pinned-domain-cert) signed then verified in one stream per format, --jobs 1"
+
+    local line ossl_sign ossl_verify
+    line=$(openssl speed -seconds "$seconds" ecdsap256 2>/dev/null | grep 'ecdsa (nistp256)' | tail -1)
+    [[ -n $line ]] || { echo "bench: could not parse openssl speed output" >&2; exit 70; }
+    ossl_sign=$(awk '{ print $(NF-1) }' <<<"$line")
+    ossl_verify=$(awk '{ print $NF }' <<<"$line")
+    echo "openssl speed ecdsap256 (same run): sign/s=$ossl_sign verify/s=$ossl_verify"
+
+    printf '%-14s %10s %12s %12s %12s %7s\n' "format op" "wall s" "vouchers/s" "(cpu) /s" "openssl/s" "ratio"
+    local fmt op wall cpu rate cms_rate=0 cms_cpu_rate=0 extra
+    for fmt in cose cms jws; do
+        extra=(); [[ $fmt == cose ]] && extra=(--cert "$tmp/masa.pem")
+        cpu_time "$tmp/t.sign" "$tool" sign --stream --jobs 1 --format "$fmt" --key "$tmp/masa.key" --cert "$tmp/masa.pem" \
+            -o "$tmp/signed.ndjson" "$tmp/run.ndjson"
+        cpu_time "$tmp/t.verify" "$tool" verify --stream --jobs 1 --anchor "$tmp/ca.pem" "${extra[@]}" \
+            -o "$tmp/verified.ndjson" "$tmp/signed.ndjson" || { echo "bench: $fmt vouchers did not verify" >&2; exit 70; }
+        [[ $(grep -c '"result":"valid"' "$tmp/verified.ndjson") -eq $n ]] || { echo "bench: $fmt: not all valid" >&2; exit 70; }
+        for op in sign verify; do
+            read -r wall cpu <"$tmp/t.$op"
+            rate=$(awk -v n="$n" -v c="$cpu" 'BEGIN { printf "%.1f", (c > 0) ? n / c : 0 }')
+            local base=$ossl_sign; [[ $op == verify ]] && base=$ossl_verify
+            printf '%-14s %10s %12s %12s %12s %7s\n' "$fmt $op" "$wall" \
+                "$(awk -v n="$n" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0) ? n / w : 0 }')" "$rate" "$base" "$(ratio "$rate" "$base")"
+            echo "result bench=voucher format=$fmt op=$op n=$n per_cpu_second=$rate openssl=$base ratio=$(ratio "$rate" "$base")"
+            if [[ $fmt == cms && $op == sign ]]; then
+                cms_rate=$(awk -v n="$n" -v w="$wall" 'BEGIN { printf "%.1f", n / w }')
+                cms_cpu_rate=$rate
+            fi
+        done
+    done
+
+    # Baseline: one openssl process per voucher, as a shell loop over a production run would do it.
+    head -n 1 "$tmp/run.ndjson" | sed 's/^{/{"ietf-voucher:voucher":{/; s/$/}/' >"$tmp/one.json"
+    # Both sides as CPU time (user+sys, the processes' start-up included) and as wall time; on a
+    # busy machine the CPU figure is the steadier one.
+    sign_one_per_process() {
+        local i
+        for ((i = 0; i < sample; i++)); do
+            openssl cms -sign -binary -nodetach -econtent_type 1.2.840.113549.1.9.16.1.40 -in "$tmp/one.json" \
+                -signer "$tmp/masa.pem" -inkey "$tmp/masa.key" -outform DER -out "$tmp/one.cms"
+        done
+    }
+    cpu_time "$tmp/t.process" sign_one_per_process
+    local p_wall p_cpu per_process_wall per_process_cpu
+    read -r p_wall p_cpu <"$tmp/t.process"
+    per_process_wall=$(awk -v k="$sample" -v w="$p_wall" 'BEGIN { printf "%.1f", k / w }')
+    per_process_cpu=$(awk -v k="$sample" -v c="$p_cpu" 'BEGIN { printf "%.1f", k / c }')
+    echo "openssl cms -sign, one process per voucher ($sample): ${per_process_cpu}/s cpu, ${per_process_wall}/s wall"
+    echo "iot-voucher sign --stream --format cms: ${cms_cpu_rate}/s cpu, ${cms_rate}/s wall"
+    echo "ratio: $(ratio "$cms_cpu_rate" "$per_process_cpu") (cpu), $(ratio "$cms_rate" "$per_process_wall") (wall)"
+    echo "result bench=voucher op=cms-sign-vs-process-per-voucher stream_cpu=$cms_cpu_rate per_process_cpu=$per_process_cpu ratio_cpu=$(ratio "$cms_cpu_rate" "$per_process_cpu") ratio_wall=$(ratio "$cms_rate" "$per_process_wall")"
+}
