@@ -1,8 +1,10 @@
 // iot-mud: Manufacturer Usage Descriptions (RFC 8520, RFC 8519, RFC 9761).
 #include "common/tool.hpp"
+#include "verbs.hpp"
 
 int main(int argc, char** argv) {
     iotops::cli::Tool tool("iot-mud",
                            "Create, validate, sign, verify and fetch MUD files; compile them to firewall rules");
+    iotops::mud_cli::add_validate(tool);
     return tool.run(argc, argv);
 }
