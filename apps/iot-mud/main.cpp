@@ -6,5 +6,6 @@ int main(int argc, char** argv) {
     iotops::cli::Tool tool("iot-mud",
                            "Create, validate, sign, verify and fetch MUD files; compile them to firewall rules");
     iotops::mud_cli::add_validate(tool);
+    iotops::mud_cli::add_create(tool);
     return tool.run(argc, argv);
 }
