@@ -7,5 +7,6 @@ int main(int argc, char** argv) {
                            "Create, validate, sign, verify and fetch MUD files; compile them to firewall rules");
     iotops::mud_cli::add_validate(tool);
     iotops::mud_cli::add_create(tool);
+    iotops::mud_cli::add_compile(tool);
     return tool.run(argc, argv);
 }
