@@ -8,5 +8,6 @@ int main(int argc, char** argv) {
     iotops::mud_cli::add_validate(tool);
     iotops::mud_cli::add_create(tool);
     iotops::mud_cli::add_compile(tool);
+    iotops::mud_cli::add_quarantine(tool);
     return tool.run(argc, argv);
 }

@@ -82,7 +82,8 @@ std::string render_nft(const Lowered& l, const Mud& mud, const Device& dev, cons
           << "\n        flags timeout\n";
         if (!addrs.empty()) s << "        elements = " << elements(addrs) << "\n";
         s << "    }\n";
-        if (addrs.empty() && std::find(out.unresolved.begin(), out.unresolved.end(), set.host) == out.unresolved.end())
+        if (!dns.count(set.host) &&
+            std::find(out.unresolved.begin(), out.unresolved.end(), set.host) == out.unresolved.end())
             out.unresolved.push_back(set.host);
     }
     auto hook = [&](const char* name, const char* hook_name, bool src_from, bool dst_to) {
