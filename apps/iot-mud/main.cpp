@@ -9,5 +9,7 @@ int main(int argc, char** argv) {
     iotops::mud_cli::add_create(tool);
     iotops::mud_cli::add_compile(tool);
     iotops::mud_cli::add_quarantine(tool);
+    iotops::mud_cli::add_sign(tool);
+    iotops::mud_cli::add_verify(tool);
     return tool.run(argc, argv);
 }
