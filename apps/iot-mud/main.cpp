@@ -11,5 +11,6 @@ int main(int argc, char** argv) {
     iotops::mud_cli::add_quarantine(tool);
     iotops::mud_cli::add_sign(tool);
     iotops::mud_cli::add_verify(tool);
+    iotops::mud_cli::add_url(tool);
     return tool.run(argc, argv);
 }
