@@ -12,5 +12,6 @@ int main(int argc, char** argv) {
     iotops::mud_cli::add_sign(tool);
     iotops::mud_cli::add_verify(tool);
     iotops::mud_cli::add_url(tool);
+    iotops::mud_cli::add_diff(tool);
     return tool.run(argc, argv);
 }

@@ -11,5 +11,7 @@ void add_quarantine(cli::Tool& tool);
 void add_sign(cli::Tool& tool);
 void add_verify(cli::Tool& tool);
 void add_url(cli::Tool& tool);
+void add_diff(cli::Tool& tool);
+void add_fetch(cli::Tool& tool);
 
 }  // namespace iotops::mud_cli
