@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
     iotops::mud_cli::add_verify(tool);
     iotops::mud_cli::add_url(tool);
     iotops::mud_cli::add_diff(tool);
+    iotops::mud_cli::add_fetch(tool);
     return tool.run(argc, argv);
 }
