@@ -687,7 +687,7 @@ bool has_ipv6(AclType t) {
     return t == AclType::ipv6 || t == AclType::mixed_eth_ipv6 || t == AclType::mixed_eth_ipv4_ipv6;
 }
 
-Validation validate(const nlohmann::json& doc, const ValidateOptions& options) {
+Validation validate_json(const nlohmann::json& doc, const ValidateOptions& options) {
     Walker w(options);
     w.run(doc);
     Validation v;
@@ -701,7 +701,7 @@ Validation validate(const nlohmann::json& doc, const ValidateOptions& options) {
 
 Validation validate(ByteView text, const ValidateOptions& options) {
     if (text.empty()) throw Error(ErrorKind::malformed, "not a MUD file: the input is empty");
-    return validate(codec::parse_json(text, "mud"), options);
+    return validate_json(codec::parse_json(text, "mud"), options);
 }
 
 Mud load(ByteView text, const ValidateOptions& options) {

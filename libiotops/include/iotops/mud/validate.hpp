@@ -26,7 +26,7 @@ struct Validation {
 
 // Throws Error(malformed) when the text is not JSON or not a MUD file at all (no "ietf-mud:mud" object).
 Validation validate(ByteView text, const ValidateOptions& options = {});
-Validation validate(const nlohmann::json& doc, const ValidateOptions& options = {});
+Validation validate_json(const nlohmann::json& doc, const ValidateOptions& options = {});
 
 // Parses and validates; throws Error(malformed) naming the first failing finding when invalid.
 Mud load(ByteView text, const ValidateOptions& options = {});
