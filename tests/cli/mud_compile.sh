@@ -4,7 +4,10 @@
 # the same rules; --refresh fills sets; bad site files and devices fail with 78/64 and a message.
 set -euo pipefail
 : "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d)
+ns="imc$$"
+cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
 mud="$IOTOPS_BIN/iot-mud"
 v="$IOTOPS_VECTORS/mud"
 site="$v/local/site.yaml"
@@ -22,15 +25,24 @@ nft_check=1
 if ! command -v nft >/dev/null || ! nft -c -f /dev/null 2>/dev/null; then
     echo "note: nft -c is not usable here; scripts are not syntax-checked"; nft_check=0
 fi
+# iptables-restore --test needs a network namespace of its own (it talks to the kernel)
+ipt_check=0
+if command -v iptables-restore >/dev/null && ip netns add "$ns" 2>/dev/null; then ipt_check=1
+else echo "note: iptables-restore or namespaces unavailable; iptables output is not checked by iptables"; fi
 n=0
 for f in "$v"/rfc8520/*.json "$v"/cisco-luminaire/*.json "$v"/nist/*.json; do
     expect 0 -- "$mud" compile --compat --site "$site" "$f" -o "$tmp/p.nft"
     [[ $nft_check -eq 0 ]] || nft -c -f "$tmp/p.nft" || { echo "FAIL: nft -c rejects the script for $f"; cat "$tmp/p.nft"; exit 1; }
     expect 0 -- "$mud" compile --compat --target iptables --site "$site" "$f" -o "$tmp/p.ipt"
     has "COMMIT" "$tmp/p.ipt"
+    expect 0 -- "$mud" compile --compat --target ip6tables --site "$site" "$f" -o "$tmp/p.ip6t"
+    if [[ $ipt_check -eq 1 ]]; then
+        ip netns exec "$ns" iptables-restore --test "$tmp/p.ipt" || { echo "FAIL: iptables-restore rejects $f"; cat "$tmp/p.ipt"; exit 1; }
+        ip netns exec "$ns" ip6tables-restore --test "$tmp/p.ip6t" || { echo "FAIL: ip6tables-restore rejects $f"; exit 1; }
+    fi
     n=$((n + 1))
 done
-echo "ok: $n vectors compile; nft -c accepts every script"
+echo "ok: $n vectors compile; nft -c and iptables-restore --test accept every script"
 
 "$mud" create "$v/local/thermostat.yaml" -o "$tmp/th.json"
 expect 0 -- "$mud" compile --site "$site" "$tmp/th.json"
