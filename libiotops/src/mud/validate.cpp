@@ -27,6 +27,18 @@ std::string key_path(const std::string& parent, const std::string& key) {
 }
 std::string index_path(const std::string& parent, size_t i) { return parent + "/" + std::to_string(i); }
 
+// A JSON path made into text only when a finding needs it: checking a valid file builds none.
+class Path {
+public:
+    Path(const std::string& s) : parent_(&s) {}  // NOLINT: implicit on purpose
+    Path(const std::string& parent, const char* key) : parent_(&parent), key_(key) {}
+    std::string str() const { return key_ ? key_path(*parent_, key_) : *parent_; }
+
+private:
+    const std::string* parent_;
+    const char* key_ = nullptr;
+};
+
 // Strips a module prefix "mod:" from an identity or member name; "" when there is none.
 std::pair<std::string, std::string> split_prefix(const std::string& s) {
     auto colon = s.find(':');
@@ -44,14 +56,16 @@ public:
     void run(const json& doc);
 
 private:
-    void error(const std::string& path, const std::string& rule, const std::string& msg) {
+    void error(const Path& at, const std::string& rule, const std::string& msg) {
+        std::string path = at.str();
         checks.push_back({rule, false, (path.empty() ? "/" : path) + ": " + msg, false});
     }
-    void warn(const std::string& path, const std::string& rule, const std::string& msg) {
+    void warn(const Path& at, const std::string& rule, const std::string& msg) {
+        std::string path = at.str();
         checks.push_back({rule, true, (path.empty() ? "/" : path) + ": " + msg, true});
     }
     // A legacy form real generators emit: a warning with --compat, a failure otherwise.
-    void legacy(const std::string& path, const std::string& rule, const std::string& msg) {
+    void legacy(const Path& path, const std::string& rule, const std::string& msg) {
         if (opts_.compat) warn(path, rule, msg + " (accepted by --compat)");
         else error(path, rule, msg + " (--compat accepts it)");
     }
@@ -59,12 +73,12 @@ private:
     // Reports members not in `known`. Prefixed members of other modules pass when declared in extensions.
     void members(const json& obj, const std::string& path, std::initializer_list<const char*> known);
 
-    bool object(const json& j, const std::string& path) {
+    bool object(const json& j, const Path& path) {
         if (j.is_object()) return true;
         error(path, "type", std::string("must be an object, not ") + j.type_name());
         return false;
     }
-    std::optional<std::string> string(const json& j, const std::string& path, size_t min = 0, size_t max = 0) {
+    std::optional<std::string> string(const json& j, const Path& path, size_t min = 0, size_t max = 0) {
         if (!j.is_string()) {
             error(path, "type", std::string("must be a string, not ") + j.type_name());
             return std::nullopt;
@@ -78,7 +92,7 @@ private:
         return s;
     }
     // RFC 7951 integers are JSON numbers; a string holding a number is a legacy form.
-    std::optional<long long> integer(const json& j, const std::string& path, long long min, long long max,
+    std::optional<long long> integer(const json& j, const Path& path, long long min, long long max,
                                      const char* type) {
         long long v = 0;
         if (j.is_number_integer()) {
@@ -96,7 +110,7 @@ private:
         }
         return v;
     }
-    std::optional<std::string> uri(const json& j, const std::string& path) {
+    std::optional<std::string> uri(const json& j, const Path& path) {
         auto s = string(j, path);
         if (s && !syntax::is_uri(*s)) {
             error(path, "uri", "'" + *s + "' is not an absolute URI");
@@ -104,7 +118,7 @@ private:
         }
         return s;
     }
-    std::optional<std::string> host(const json& j, const std::string& path) {
+    std::optional<std::string> host(const json& j, const Path& path) {
         auto s = string(j, path);
         if (s && !syntax::is_host(*s)) {
             error(path, "host", "'" + *s + "' is not a host name or address");
@@ -113,7 +127,7 @@ private:
         return s;
     }
     // YANG `empty`: [null] in RFC 7951.
-    bool empty_leaf(const json& j, const std::string& path) {
+    bool empty_leaf(const json& j, const Path& path) {
         if (j.is_array() && j.size() == 1 && j[0].is_null()) return true;
         if (j.is_array() && j.empty()) {
             legacy(path, "empty-leaf", "an empty leaf is [null], not []");
@@ -188,7 +202,7 @@ void Walker::mud_container(const json& m, const std::string& path) {
         auto it = m.find(k);
         return it == m.end() ? nullptr : &*it;
     };
-    auto p = [&](const char* k) { return key_path(path, k); };
+    auto p = [&](const char* k) { return Path(path, k); };
     if (auto v = get("mud-version")) {
         if (auto n = integer(*v, p("mud-version"), 0, 255, "uint8")) {
             mud.version = int(*n);
@@ -248,15 +262,15 @@ void Walker::mud_container(const json& m, const std::string& path) {
         } else {
             std::set<std::string> seen;
             for (size_t i = 0; i < v->size(); ++i)
-                if (auto s = string((*v)[i], index_path(p("extensions"), i), 1, 40)) {
+                if (auto s = string((*v)[i], index_path(key_path(path, "extensions"), i), 1, 40)) {
                     if (!seen.insert(*s).second)
-                        error(index_path(p("extensions"), i), "unique", "extension '" + *s + "' is listed twice");
+                        error(index_path(key_path(path, "extensions"), i), "unique", "extension '" + *s + "' is listed twice");
                     mud.extensions.push_back(*s);
                 }
         }
     }
-    if (auto v = get("from-device-policy")) policy(*v, p("from-device-policy"), mud.from_device_policy);
-    if (auto v = get("to-device-policy")) policy(*v, p("to-device-policy"), mud.to_device_policy);
+    if (auto v = get("from-device-policy")) policy(*v, key_path(path, "from-device-policy"), mud.from_device_policy);
+    if (auto v = get("to-device-policy")) policy(*v, key_path(path, "to-device-policy"), mud.to_device_policy);
 }
 
 void Walker::policy(const json& pol, const std::string& path, std::vector<std::string>& names) {
@@ -285,7 +299,7 @@ void Walker::policy(const json& pol, const std::string& path, std::vector<std::s
             error(ep, "mandatory", "the list key 'name' is missing");
             continue;
         }
-        if (auto s = string(*n, key_path(ep, "name"), 1, 64)) {
+        if (auto s = string(*n, Path(ep, "name"), 1, 64)) {
             if (!seen.insert(*s).second) error(key_path(ep, "name"), "unique", "ACL '" + *s + "' is listed twice");
             names.push_back(*s);
         }
@@ -383,7 +397,7 @@ void Walker::ace(const json& a, const std::string& path, Acl& acl, std::set<std:
     Ace out;
     if (auto n = a.find("name"); n == a.end()) {
         error(path, "mandatory", "the list key 'name' is missing");
-    } else if (auto s = string(*n, key_path(path, "name"), 1, 64)) {
+    } else if (auto s = string(*n, Path(path, "name"), 1, 64)) {
         out.name = *s;
         if (!names.insert(*s).second)
             error(key_path(path, "name"), "unique", "ACE name '" + *s + "' is used twice in ACL '" + acl.name + "'");
@@ -398,7 +412,7 @@ void Walker::ace(const json& a, const std::string& path, Acl& acl, std::set<std:
         auto f = act->find("forwarding");
         if (f == act->end()) {
             error(ap, "mandatory", "forwarding is missing");
-        } else if (auto s = string(*f, key_path(ap, "forwarding"))) {
+        } else if (auto s = string(*f, Path(ap, "forwarding"))) {
             auto [prefix, name] = split_prefix(*s);
             if ((prefix.empty() || prefix == "ietf-access-control-list") &&
                 (name == "accept" || name == "drop" || name == "reject")) {
@@ -407,7 +421,7 @@ void Walker::ace(const json& a, const std::string& path, Acl& acl, std::set<std:
                 error(key_path(ap, "forwarding"), "forwarding", "'" + *s + "' is not accept, drop or reject");
             }
         }
-        if (auto l = act->find("logging"); l != act->end()) string(*l, key_path(ap, "logging"));
+        if (auto l = act->find("logging"); l != act->end()) string(*l, Path(ap, "logging"));
     }
     acl.aces.push_back(std::move(out));
 }
@@ -455,7 +469,7 @@ void Walker::ip_match(const json& m, const std::string& path, bool v6, Ace& ace)
                           "destination-ipv4-network", "source-ipv4-network", "ietf-acldns:src-dnsname",
                           "ietf-acldns:dst-dnsname", "src-dnsname", "dst-dnsname"});
     auto num = [&](const char* k, long long lo, long long hi, const char* type) -> std::optional<long long> {
-        if (auto it = m.find(k); it != m.end()) return integer(*it, key_path(path, k), lo, hi, type);
+        if (auto it = m.find(k); it != m.end()) return integer(*it, Path(path, k), lo, hi, type);
         return std::nullopt;
     };
     num("dscp", 0, 63, "dscp");
@@ -466,7 +480,7 @@ void Walker::ip_match(const json& m, const std::string& path, bool v6, Ace& ace)
         num("ihl", 5, 60, "uint8");
         num("offset", 0, 16383, "uint16");
         num("identification", 0, 65535, "uint16");
-        if (auto f = m.find("flags"); f != m.end()) string(*f, key_path(path, "flags"));
+        if (auto f = m.find("flags"); f != m.end()) string(*f, Path(path, "flags"));
     } else {
         num("flow-label", 0, 1048575, "flow-label");
     }
@@ -476,7 +490,7 @@ void Walker::ip_match(const json& m, const std::string& path, bool v6, Ace& ace)
     for (auto [k, out] : {std::pair{dst, &ace.dst_network}, std::pair{src, &ace.src_network}}) {
         auto it = m.find(k);
         if (it == m.end()) continue;
-        if (auto s = string(*it, key_path(path, k))) {
+        if (auto s = string(*it, Path(path, k))) {
             if (!syntax::is_prefix(*s, v6)) error(key_path(path, k), "prefix", "'" + *s + "' is not an " +
                                                                        (v6 ? "ipv6" : "ipv4") + "-prefix");
             else *out = *s;
@@ -505,7 +519,7 @@ void Walker::eth_match(const json& m, const std::string& path, Ace& ace) {
     for (const char* k : {"destination-mac-address", "destination-mac-address-mask", "source-mac-address",
                           "source-mac-address-mask"})
         if (auto it = m.find(k); it != m.end())
-            if (auto s = string(*it, key_path(path, k)); s && !syntax::is_mac(*s))
+            if (auto s = string(*it, Path(path, k)); s && !syntax::is_mac(*s))
                 error(key_path(path, k), "mac-address", "'" + *s + "' is not a MAC address");
     auto e = m.find("ethertype");
     if (e == m.end()) return;
@@ -546,7 +560,7 @@ void Walker::l4_match(const json& m, const std::string& path, const std::string&
         members(m, path, {"type", "code", "rest-of-header"});
     if (proto == "icmp") {
         for (const char* k : {"type", "code"})
-            if (auto it = m.find(k); it != m.end()) integer(*it, key_path(path, k), 0, 255, "uint8");
+            if (auto it = m.find(k); it != m.end()) integer(*it, Path(path, k), 0, 255, "uint8");
         return;
     }
     if (auto it = m.find("source-port"); it != m.end()) ace.src_port = port(*it, key_path(path, "source-port"));
@@ -574,7 +588,7 @@ std::optional<PortMatch> Walker::port(const json& p, const std::string& path) {
     bool range = p.contains("lower-port") || p.contains("upper-port");
     auto op = p.find("operator");
     std::optional<std::string> ops;
-    if (op != p.end()) ops = string(*op, key_path(path, "operator"));
+    if (op != p.end()) ops = string(*op, Path(path, "operator"));
     if (range) {
         if (p.contains("port")) {
             error(path, "port-range", "a port range (lower-port/upper-port) cannot also have 'port'");
@@ -591,8 +605,8 @@ std::optional<PortMatch> Walker::port(const json& p, const std::string& path) {
             error(path, "mandatory", "a port range needs both lower-port and upper-port");
             return std::nullopt;
         }
-        auto lo = integer(p["lower-port"], key_path(path, "lower-port"), 0, 65535, "port-number");
-        auto hi = integer(p["upper-port"], key_path(path, "upper-port"), 0, 65535, "port-number");
+        auto lo = integer(p["lower-port"], Path(path, "lower-port"), 0, 65535, "port-number");
+        auto hi = integer(p["upper-port"], Path(path, "upper-port"), 0, 65535, "port-number");
         if (!lo || !hi) return std::nullopt;
         if (*lo > *hi) {
             error(path, "port-range", "lower-port " + std::to_string(*lo) + " is above upper-port " +
@@ -616,7 +630,7 @@ std::optional<PortMatch> Walker::port(const json& p, const std::string& path) {
             return std::nullopt;
         }
     }
-    auto v = integer(p["port"], key_path(path, "port"), 0, 65535, "port-number");
+    auto v = integer(p["port"], Path(path, "port"), 0, 65535, "port-number");
     if (!v) return std::nullopt;
     out.port = std::uint16_t(*v);
     return out;
@@ -625,16 +639,16 @@ std::optional<PortMatch> Walker::port(const json& p, const std::string& path) {
 void Walker::mud_match(const json& m, const std::string& path, MudMatch& out) {
     if (!object(m, path)) return;
     members(m, path, {"manufacturer", "same-manufacturer", "model", "local-networks", "controller", "my-controller"});
-    if (auto it = m.find("manufacturer"); it != m.end()) out.manufacturer = host(*it, key_path(path, "manufacturer"));
-    if (auto it = m.find("model"); it != m.end()) out.model = uri(*it, key_path(path, "model"));
+    if (auto it = m.find("manufacturer"); it != m.end()) out.manufacturer = host(*it, Path(path, "manufacturer"));
+    if (auto it = m.find("model"); it != m.end()) out.model = uri(*it, Path(path, "model"));
     if (auto it = m.find("same-manufacturer"); it != m.end())
-        out.same_manufacturer = empty_leaf(*it, key_path(path, "same-manufacturer"));
+        out.same_manufacturer = empty_leaf(*it, Path(path, "same-manufacturer"));
     if (auto it = m.find("local-networks"); it != m.end())
-        out.local_networks = empty_leaf(*it, key_path(path, "local-networks"));
+        out.local_networks = empty_leaf(*it, Path(path, "local-networks"));
     if (auto it = m.find("my-controller"); it != m.end())
-        out.my_controller = empty_leaf(*it, key_path(path, "my-controller"));
+        out.my_controller = empty_leaf(*it, Path(path, "my-controller"));
     if (auto it = m.find("controller"); it != m.end()) {
-        out.controller = uri(*it, key_path(path, "controller"));
+        out.controller = uri(*it, Path(path, "controller"));
         if (out.controller && syntax::starts_with_nocase(*out.controller, "urn:ietf:params:mud:") &&
             *out.controller != "urn:ietf:params:mud:dns" && *out.controller != "urn:ietf:params:mud:ntp")
             warn(key_path(path, "controller"), "controller",
