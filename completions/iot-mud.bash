@@ -2,14 +2,71 @@
 _iot_mud() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
-        :  # no verbs yet
+        case "${COMP_WORDS[i]}" in
+            validate|create|compile|quarantine|sign|verify|url|diff|fetch) verb="${COMP_WORDS[i]}"; break ;;
+        esac
     done
+    case "$verb:$prev" in
+        validate:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        create:--output|create:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        compile:--site) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        compile:--device) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        compile:--target) COMPREPLY=($(compgen -W "nft iptables ip6tables" -- "$cur")); return ;;
+        compile:--table) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        compile:--ttl) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        compile:--output|compile:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--site) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--device) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--record) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--dns) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--ntp) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--firmware) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--registrar) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        quarantine:--target) COMPREPLY=($(compgen -W "nft iptables ip6tables" -- "$cur")); return ;;
+        quarantine:--output|quarantine:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--content-type) COMPREPLY=($(compgen -W "data mud" -- "$cur")); return ;;
+        sign:--output|sign:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--signature) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--device-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--at) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        url:--carrier) COMPREPLY=($(compgen -W "auto x509 dhcpv4 dhcpv6 lldp" -- "$cur")); return ;;
+        url:--make) COMPREPLY=($(compgen -W "dhcpv4 dhcpv6 lldp" -- "$cur")); return ;;
+        url:--mud-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        url:--output|url:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        url:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        diff:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        fetch:--ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        fetch:--tls-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        fetch:--cache) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        fetch:--device-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        fetch:--at) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        fetch:--timeout) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        fetch:--output|fetch:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
     local opts
-    opts="--help -h --version --no-color --quiet -q"
+    case "$verb" in
+        validate) opts="--help -h --compat --format --no-color --quiet -q" ;;
+        create) opts="--help -h --output -o --force --no-color --quiet -q" ;;
+        compile) opts="--help -h --site --device --target --table --resolve --refresh --ttl --compat --output -o --force --no-color --quiet -q" ;;
+        quarantine) opts="--help -h --site --device --record --dns --ntp --firmware --registrar --target --resolve --release --output -o --force --no-color --quiet -q" ;;
+        sign) opts="--help -h --key --cert --chain --pass --content-type --compat --output -o --force --no-color --quiet -q" ;;
+        verify) opts="--help -h --signature --ca --chain --device-cert --at --format --no-color --quiet -q" ;;
+        url) opts="--help -h --carrier --make --mud-url --hex --output -o --force --format --no-color --quiet -q" ;;
+        diff) opts="--help -h --check --compat --format --no-color --quiet -q" ;;
+        fetch) opts="--help -h --ca --tls-ca --cache --device-cert --at --timeout --compat --output -o --force --no-color --quiet -q" ;;
+        *) opts="--help -h --version --no-color --quiet -q" ;;
+    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "" -- "$cur"))
+        COMPREPLY=($(compgen -W "validate create compile quarantine sign verify url diff fetch" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
