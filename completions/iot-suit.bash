@@ -3,7 +3,7 @@ _iot_suit() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            inspect|verify|encrypt|apply|device-init) verb="${COMP_WORDS[i]}"; break ;;
+            inspect|verify|create|sign|sever|encrypt|apply|device-init) verb="${COMP_WORDS[i]}"; break ;;
         esac
     done
     case "$verb:$prev" in
@@ -14,6 +14,32 @@ _iot_suit() {
         verify:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--mac-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         verify:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        verify:--jobs|verify:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        verify:--output|verify:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--in-format) COMPREPLY=($(compgen -W "auto json cbor" -- "$cur")); return ;;
+        create:--base-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--mac-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--kid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--alg) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--out-format) COMPREPLY=($(compgen -W "cbor ndjson" -- "$cur")); return ;;
+        create:--jobs|create:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        create:--output|create:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--in-format) COMPREPLY=($(compgen -W "auto cbor base64" -- "$cur")); return ;;
+        sign:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--mac-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--kid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--alg) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--out-format) COMPREPLY=($(compgen -W "cbor ndjson" -- "$cur")); return ;;
+        sign:--jobs|sign:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sign:--output|sign:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sever:--in-format) COMPREPLY=($(compgen -W "auto cbor base64" -- "$cur")); return ;;
+        sever:--member) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        sever:--output|sever:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         encrypt:--output|encrypt:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         encrypt:--encryption-info) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         encrypt:--alg) COMPREPLY=($(compgen -W "A128GCM A128CTR" -- "$cur")); return ;;
@@ -38,7 +64,10 @@ _iot_suit() {
     local opts
     case "$verb" in
         inspect) opts="--help -h --in-format --format --no-color --quiet -q" ;;
-        verify) opts="--help -h --in-format --key --cert --mac-key --format --no-color --quiet -q" ;;
+        verify) opts="--help -h --in-format --key --cert --mac-key --format --stream --jobs -j --output -o --force --no-color --quiet -q" ;;
+        create) opts="--help -h --in-format --base-dir --canonical --key --mac-key --cert --kid --pass --alg --stream --out-format --jobs -j --output -o --force --no-color --quiet -q" ;;
+        sign) opts="--help -h --in-format --replace --key --mac-key --cert --kid --pass --alg --stream --out-format --jobs -j --output -o --force --no-color --quiet -q" ;;
+        sever) opts="--help -h --in-format --member --drop --unsign --output -o --force --no-color --quiet -q" ;;
         encrypt) opts="--help -h --output -o --force --encryption-info --alg --kek --recipient --kid --no-color --quiet -q" ;;
         apply) opts="--help -h --in-format --device --report --report-key --pass --https-ca --format --no-color --quiet -q" ;;
         device-init) opts="--help -h --vendor-id --class-id --device-id --sequence-number --slot --trust --key --no-color --quiet -q" ;;
@@ -47,7 +76,7 @@ _iot_suit() {
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "inspect verify encrypt apply device-init" -- "$cur"))
+        COMPREPLY=($(compgen -W "inspect verify create sign sever encrypt apply device-init" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

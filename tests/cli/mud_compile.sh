@@ -3,8 +3,9 @@
 # table, DNS sets with TTL timeouts, conntrack directions and default drops; iptables output has
 # the same rules; --refresh fills sets; bad site files and devices fail with 78/64 and a message.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
 tmp=$(mktemp -d)
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 ns="imc$$"
 cleanup() { ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -12,13 +13,6 @@ mud="$IOTOPS_BIN/iot-mud"
 v="$IOTOPS_VECTORS/mud"
 site="$v/local/site.yaml"
 
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
 has() { grep -qF -- "$1" "$2" || { echo "FAIL: '$1' not in $2"; cat "$2"; exit 1; }; }
 
 nft_check=1

@@ -2,18 +2,11 @@
 # iot-mud create: a YAML description becomes a MUD file that validates strictly, with mirrored
 # from/to-device ACEs; a broken description fails with exit 65, its line, and no output file.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 mud="$IOTOPS_BIN/iot-mud"
 desc="$IOTOPS_VECTORS/mud/local/thermostat.yaml"
-
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
 
 expect 0 -- "$mud" create "$desc" -o "$tmp/th.json"
 expect 0 -- "$mud" validate "$tmp/th.json"

@@ -2,22 +2,11 @@
 # iot-mud diff: identical files are unchanged; an added peer or port widens (marked, and --check
 # exits 1); a removed one narrows; renamed ACEs alone change nothing; broken inputs fail.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 mud="$IOTOPS_BIN/iot-mud"
 desc="$IOTOPS_VECTORS/mud/local/thermostat.yaml"
-
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
-check_json() {
-    /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert $1, r" "$tmp/out" ||
-        { echo "FAIL: report does not satisfy: $1"; exit 1; }
-}
 
 "$mud" create "$desc" -o "$tmp/a.json"
 expect 0 -- "$mud" diff --check "$tmp/a.json" "$tmp/a.json"

@@ -3,18 +3,12 @@
 # ruleset allows only DNS, NTP, firmware and registrar and nft -c accepts it; --release removes the
 # table or compiles the MUD policy back; broken records and service specs fail with exit code and message.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 mud="$IOTOPS_BIN/iot-mud"
 site="$IOTOPS_VECTORS/mud/local/site.yaml"
 
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
 has() { grep -qF -- "$1" "$2" || { echo "FAIL: '$1' not in $2"; cat "$2"; exit 1; }; }
 bad() {  # bad STATUS MESSAGE -- command...
     local want=$1 msg=$2; shift 2

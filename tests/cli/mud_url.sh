@@ -3,18 +3,12 @@
 # (python), read back to the URL; a certificate made by openssl with the MUD URL extension is
 # read; broken carriers and URLs fail with their exit code and message.
 set -euo pipefail
-: "${IOTOPS_BIN:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 mud="$IOTOPS_BIN/iot-mud"
 url="https://things.example.com/thermostat.json"
 
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
 bad() {  # bad STATUS MESSAGE -- command...
     local want=$1 msg=$2; shift 2
     expect "$want" "$@"

@@ -2,24 +2,14 @@
 # iot-mud validate: every shared vector validates (the NIST files carrying undeclared extension
 # members need --compat), and each broken file fails with its exit code and the JSON path named.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 mud="$IOTOPS_BIN/iot-mud"
 v="$IOTOPS_VECTORS/mud"
 base="$v/rfc8520/rfc8520-section9-example.json"
 lum="$v/cisco-luminaire/Luminaire_150.json"
 
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
-check_json() {  # check_json PYTHON-EXPRESSION-ON-r
-    /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert $1, r" "$tmp/out" ||
-        { echo "FAIL: report does not satisfy: $1"; exit 1; }
-}
 # mutate SOURCE NAME PYTHON-STATEMENTS-ON-d: writes $tmp/NAME.json
 mutate() {
     /usr/bin/python3 - "$1" "$tmp/$2.json" "$3" <<'PY'

@@ -3,23 +3,12 @@
 # a damaged manifest or signature and a wrong key fail (exit 1) with the failing check named,
 # a malformed envelope is 65, a missing file 66, no trust anchor 64.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 suit="$IOTOPS_BIN/iot-suit"
 v="$IOTOPS_VECTORS/suit/manifest-spec"
 key="$v/public_key.pem"
-
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
-check_json() {  # check_json PYTHON-EXPRESSION-ON-r
-    /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert $1, r" "$tmp/out" ||
-        { echo "FAIL: report does not satisfy: $1"; exit 1; }
-}
 
 for n in 0 1 2 3 4 5; do
     expect 0 -- "$suit" verify --key "$key" "$v/example$n.suit"

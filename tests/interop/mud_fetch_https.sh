@@ -6,18 +6,11 @@
 set -euo pipefail
 : "${IOTOPS_BIN:?}" "${IOTOPS_SRC:?}" "${IOTOPS_BUILD:?}"
 tmp=$(mktemp -d)
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 pid=
 cleanup() { [[ -z $pid ]] || kill "$pid" 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 mud="$IOTOPS_BIN/iot-mud"
-
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
 
 mkdir "$tmp/www" "$tmp/pki"
 "$IOTOPS_BUILD/drivers/driver_mud_pki" "$tmp/pki"

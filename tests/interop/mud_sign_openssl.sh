@@ -4,22 +4,12 @@
 # attributes); a signature over other bytes, an expired signer, a signer without digitalSignature,
 # a signer that is not the device certificate's MUD signer and a wrong anchor all fail with exit 1.
 set -euo pipefail
-: "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}" "${IOTOPS_BUILD:?}"
+: "${IOTOPS_SRC:?}" "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}" "${IOTOPS_BUILD:?}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 mud="$IOTOPS_BIN/iot-mud"
 lum="$IOTOPS_VECTORS/mud/cisco-luminaire"
 
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
-check_json() {
-    /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert $1, r" "$tmp/out" ||
-        { echo "FAIL: report does not satisfy: $1"; exit 1; }
-}
 failed() {  # failed CHECK: the report is invalid and CHECK failed
     check_json "r['result'] == 'invalid' and any(c['check'] == '$1' and c['result'] == 'fail' for c in r['checks'])"
 }

@@ -8,18 +8,17 @@
 #include "iotops/core/error.hpp"
 #include "iotops/mud/create.hpp"
 #include "mud/syntax.hpp"
+#include "mud/yaml_input.hpp"
 
 namespace iotops::mud {
 namespace {
 
 [[noreturn]] void fail(const YAML::Node& n, const std::string& what) {
-    std::string where = n.Mark().is_null() ? "" : " (line " + std::to_string(n.Mark().line + 1) + ")";
-    throw Error(ErrorKind::malformed, "description: " + what + where);
+    yaml_input::fail(ErrorKind::malformed, "description", n, what);
 }
 
 std::string text(const YAML::Node& n, const std::string& key) {
-    if (!n.IsScalar()) fail(n, key + " must be a single value");
-    return n.as<std::string>();
+    return yaml_input::scalar(ErrorKind::malformed, "description", n, key);
 }
 
 long number(const YAML::Node& n, const std::string& key, long lo, long hi) {
@@ -38,12 +37,7 @@ bool flag(const YAML::Node& n, const std::string& key) {
 }
 
 void known_keys(const YAML::Node& map, std::initializer_list<const char*> keys, const std::string& where) {
-    for (const auto& kv : map) {
-        std::string k = kv.first.as<std::string>();
-        bool ok = false;
-        for (const char* n : keys) ok = ok || k == n;
-        if (!ok) fail(kv.first, "unknown key '" + k + "' in " + where);
-    }
+    yaml_input::known_keys(ErrorKind::malformed, "description", map, keys, where);
 }
 
 PortMatch port_of(const YAML::Node& n) {

@@ -5,18 +5,17 @@
 
 #include "iotops/core/error.hpp"
 #include "mud/syntax.hpp"
+#include "mud/yaml_input.hpp"
 
 namespace iotops::mud {
 namespace {
 
 [[noreturn]] void fail(const YAML::Node& n, const std::string& what) {
-    std::string where = n.Mark().is_null() ? "" : " (line " + std::to_string(n.Mark().line + 1) + ")";
-    throw Error(ErrorKind::config, "site: " + what + where);
+    yaml_input::fail(ErrorKind::config, "site", n, what);
 }
 
 std::string scalar(const YAML::Node& n, const std::string& what) {
-    if (!n.IsScalar()) fail(n, what + " must be a single value");
-    return n.as<std::string>();
+    return yaml_input::scalar(ErrorKind::config, "site", n, what);
 }
 
 bool is_address_or_prefix(const std::string& s) {
@@ -60,12 +59,7 @@ std::map<std::string, std::vector<std::string>> address_map(const YAML::Node& n,
 }
 
 void known_keys(const YAML::Node& map, std::initializer_list<const char*> keys, const std::string& where) {
-    for (const auto& kv : map) {
-        std::string k = kv.first.as<std::string>();
-        bool ok = false;
-        for (const char* n : keys) ok = ok || k == n;
-        if (!ok) fail(kv.first, "unknown key '" + k + "' in " + where);
-    }
+    yaml_input::known_keys(ErrorKind::config, "site", map, keys, where);
 }
 
 Device device_of(const YAML::Node& n) {
