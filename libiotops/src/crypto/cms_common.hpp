@@ -2,6 +2,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/native.hpp"
 #include "iotops/core/time.hpp"
@@ -34,5 +35,14 @@ CMS_SignerInfo* sign_eddsa(CMS_ContentInfo* cms, X509* cert, EVP_PKEY* pkey, Byt
 // Checks one signer (its certificate already attached) over the content without CMS_verify.
 // Returns why it fails, or nullopt when it verifies.
 std::optional<std::string> verify_signer_by_hand(CMS_SignerInfo* si, ByteView content);
+
+}  // namespace iotops::crypto::cms_detail
+
+namespace iotops::crypto::cms_detail {
+
+// A whole SignedData ContentInfo (DER) with one ECDSA signer identified by issuer and serial, signed
+// attributes contentType, signingTime and messageDigest, and these certificates.
+Bytes sign_ecdsa_der(ByteView content, const PrivateKey& key, X509* cert, const std::vector<X509*>& certificates,
+                     const ASN1_OBJECT* econtent_type, const EVP_MD* md, const ASN1_TIME* signing_time, bool detached);
 
 }  // namespace iotops::crypto::cms_detail

@@ -43,23 +43,30 @@ Bytes sign(ByteView content, const PrivateKey& key, const Certificate& certifica
     if (options.signer_key_id) flags |= CMS_USE_KEYID;
     if (!options.include_signer_certificate) flags |= CMS_NOCERTS;
 
-    CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
-    if (!cms) throw_openssl(ErrorKind::internal, "cms sign");
-    if (CMS_set1_eContentType(cms.get(), type.get()) != 1) throw_openssl(ErrorKind::internal, "cms sign: econtent type");
-
     // ASN1_TIME_set picks UTCTime for 1950-2049 and GeneralizedTime otherwise, as RFC 5652 11.3 asks.
     AsnTimePtr signing_time(ASN1_TIME_set(nullptr, to_time_t(options.signing_time.value_or(now()))));
     if (!signing_time) throw_openssl(ErrorKind::internal, "cms sign: signing time");
 
-    // OpenSSL refuses a certificate twice, so skip repeats (e.g. the signer's own among the extras).
+    // Certificates to include; OpenSSL refuses one twice, so skip repeats (e.g. the signer's own among the extras).
     std::vector<X509*> added;
     if (options.include_signer_certificate) added.push_back(cert);
     for (const Certificate& extra : options.extra_certificates) {
         X509* x = native(extra);
         if (std::any_of(added.begin(), added.end(), [x](X509* a) { return X509_cmp(a, x) == 0; })) continue;
-        if (CMS_add1_cert(cms.get(), x) != 1) throw_openssl(ErrorKind::internal, "cms sign: adding a certificate");
         added.push_back(x);
     }
+
+    // ECDSA with the usual options: written directly (same bytes as OpenSSL's CMS layer, less work).
+    bool ecdsa = key.type() == KeyType::p256 || key.type() == KeyType::p384;
+    if (ecdsa && !options.smime_capabilities && !options.signer_key_id)
+        return cms_detail::sign_ecdsa_der(content, key, cert, added, type.get(), digest_for(key, options.hash),
+                                          signing_time.get(), options.detached);
+
+    CmsPtr cms(CMS_sign(nullptr, nullptr, nullptr, nullptr, flags));
+    if (!cms) throw_openssl(ErrorKind::internal, "cms sign");
+    if (CMS_set1_eContentType(cms.get(), type.get()) != 1) throw_openssl(ErrorKind::internal, "cms sign: econtent type");
+    for (X509* x : added)
+        if (x != cert && CMS_add1_cert(cms.get(), x) != 1) throw_openssl(ErrorKind::internal, "cms sign: adding a certificate");
 
     if (cms_detail::is_eddsa(pkey)) {
         cms_detail::sign_eddsa(cms.get(), cert, pkey, content, signing_time.get(), flags);

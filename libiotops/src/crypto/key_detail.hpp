@@ -17,5 +17,7 @@ std::size_t ecdsa_width(const EVP_PKEY* pkey);
 std::optional<Bytes> ecdsa_raw_to_der(ByteView raw, std::size_t width);
 // Throws Error(internal) when OpenSSL produced something that does not fit the width.
 Bytes ecdsa_der_to_raw(ByteView der, std::size_t width);
+// ECDSA (P-256 / P-384) over the hash of message, as a DER ECDSA-Sig-Value; reuses the key's contexts.
+Bytes ecdsa_sign_der(const PrivateKey& key, ByteView message, Hash hash);
 
 }  // namespace iotops::crypto

@@ -128,6 +128,19 @@ std::string PrivateKey::pkcs8_pem(std::optional<std::string> passphrase) const {
     return to_string(bio_contents(bio.get()));
 }
 
+Bytes ecdsa_sign_der(const PrivateKey& key, ByteView message, Hash hash) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    if (EVP_Digest(message.data(), message.size(), md, &md_len, evp_md(hash), nullptr) != 1)
+        throw_openssl(ErrorKind::internal, "digest");
+    auto ctx = lease_pkey_ctx(key.impl().pool.get(), native(key), KeyOp::sign);
+    unsigned char der[160];
+    size_t der_len = sizeof der;
+    if (EVP_PKEY_sign(ctx.get(), der, &der_len, md, md_len) != 1) throw_openssl(ErrorKind::internal, "ecdsa sign");
+    ctx.release();
+    return Bytes(der, der + der_len);
+}
+
 Bytes PrivateKey::sign(ByteView message, Hash hash) const {
     EVP_PKEY* pkey = native(*this);
     KeyContextPool* pool = impl().pool.get();
@@ -146,16 +159,7 @@ Bytes PrivateKey::sign(ByteView message, Hash hash) const {
         case KeyType::p384: {
             // Hash once with the cached EVP_MD, then sign the digest with a reused context:
             // the same work as `openssl speed ecdsa` plus the hash.
-            unsigned char md[EVP_MAX_MD_SIZE];
-            unsigned int md_len = 0;
-            if (EVP_Digest(message.data(), message.size(), md, &md_len, evp_md(hash), nullptr) != 1)
-                throw_openssl(ErrorKind::internal, "digest");
-            auto ctx = lease_pkey_ctx(pool, pkey, KeyOp::sign);
-            unsigned char der[160];
-            size_t der_len = sizeof der;
-            if (EVP_PKEY_sign(ctx.get(), der, &der_len, md, md_len) != 1) throw_openssl(ErrorKind::internal, "ecdsa sign");
-            ctx.release();
-            return ecdsa_der_to_raw(ByteView(der, der_len), pool ? pool->ecdsa_width : ecdsa_width(pkey));
+            return ecdsa_der_to_raw(ecdsa_sign_der(*this, message, hash), pool ? pool->ecdsa_width : ecdsa_width(pkey));
         }
         case KeyType::other: break;
     }
