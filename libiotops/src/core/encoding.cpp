@@ -34,28 +34,23 @@ constexpr std::array<int, 256> make_b64_table() {
 constexpr auto kB64Table = make_b64_table();
 
 std::string encode64(ByteView data, const char* alphabet, bool pad) {
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < data.size(); i += 3) {
-        unsigned v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
+    std::size_t full = data.size() / 3, rest = data.size() % 3;
+    std::string out(full * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '=');
+    // Written by index into a sized string: appending a character at a time costs a check each.
+    char* o = out.data();
+    const std::uint8_t* d = data.data();
+    for (std::size_t k = 0; k < full; ++k, d += 3, o += 4) {
+        unsigned v = (unsigned{d[0]} << 16) | (unsigned{d[1]} << 8) | d[2];
+        o[0] = alphabet[(v >> 18) & 63];
+        o[1] = alphabet[(v >> 12) & 63];
+        o[2] = alphabet[(v >> 6) & 63];
+        o[3] = alphabet[v & 63];
     }
-    std::size_t rest = data.size() - i;
-    if (rest == 1) {
-        unsigned v = data[i] << 16;
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        if (pad) out += "==";
-    } else if (rest == 2) {
-        unsigned v = (data[i] << 16) | (data[i + 1] << 8);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        if (pad) out += '=';
+    if (rest != 0) {
+        unsigned v = (unsigned{d[0]} << 16) | (rest == 2 ? unsigned{d[1]} << 8 : 0u);
+        o[0] = alphabet[(v >> 18) & 63];
+        o[1] = alphabet[(v >> 12) & 63];
+        if (rest == 2) o[2] = alphabet[(v >> 6) & 63];
     }
     return out;
 }
@@ -97,8 +92,8 @@ std::string base64_encode(ByteView data) { return encode64(data, kB64, true); }
 std::string base64url_encode(ByteView data) { return encode64(data, kB64Url, false); }
 
 Bytes base64_decode(std::string_view text) {
-    Bytes out;
-    out.reserve(text.size() * 3 / 4);
+    Bytes out(text.size() * 3 / 4 + 1);
+    std::size_t n = 0;
     unsigned acc = 0;
     int bits = 0;
     std::size_t padding = 0;
@@ -117,9 +112,10 @@ Bytes base64_decode(std::string_view text) {
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xff));
+            out[n++] = static_cast<std::uint8_t>((acc >> bits) & 0xff);
         }
     }
+    out.resize(n);
     // 6 leftover bits can never be a whole encoding; non-zero leftover bits mean a non-canonical tail.
     if (bits >= 6) throw_malformed("base64: truncated input");
     if (padding > 2) throw_malformed("base64: too much padding");
