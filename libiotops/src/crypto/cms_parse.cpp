@@ -6,8 +6,11 @@
 #include <cctype>
 #include <cstring>
 #include <limits>
+#include <string>
+#include <unordered_map>
 
 #include "crypto/cms_common.hpp"
+#include "crypto/der.hpp"
 #include "crypto/x509_name.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/crypto/cms.hpp"
@@ -45,6 +48,73 @@ Bytes pem_to_der(ByteView in) {
     return Bytes(data.get(), data.get() + len);
 }
 
+// OpenSSL 3.0 spends most of a SignedData's decoding on its certificates (the public key goes through
+// the provider decoders). A stream carries the same few certificates in every artifact, so they are
+// cut out of the DER, decoded once per thread and attached to the rest. Null whenever the input is
+// anything but plain DER of that shape: the caller then decodes it whole, with OpenSSL's messages.
+CmsPtr load_with_shared_certificates(ByteView der) {
+    auto info = der::read(der, 0);
+    if (!info || info->tag != 0x30 || info->whole.size() != der.size()) return nullptr;
+    auto type = der::read(info->value, 0);
+    if (!type || type->tag != 0x06) return nullptr;
+    auto wrapper = der::read(info->value, type->whole.size());
+    if (!wrapper || wrapper->tag != 0xA0 || type->whole.size() + wrapper->whole.size() != info->value.size()) return nullptr;
+    auto sd = der::read(wrapper->value, 0);
+    if (!sd || sd->tag != 0x30 || sd->whole.size() != wrapper->value.size()) return nullptr;
+
+    Bytes rest;  // the SignedData without its certificates
+    std::vector<ByteView> certificates;
+    for (std::size_t at = 0; at < sd->value.size();) {
+        auto e = der::read(sd->value, at);
+        if (!e) return nullptr;
+        at += e->whole.size();
+        if (e->tag != 0xA0) {
+            rest.insert(rest.end(), e->whole.begin(), e->whole.end());
+            continue;
+        }
+        for (std::size_t c = 0; c < e->value.size();) {
+            auto cert = der::read(e->value, c);
+            if (!cert || cert->tag != 0x30) return nullptr;  // other certificate choices: decoded whole
+            certificates.push_back(cert->whole);
+            c += cert->whole.size();
+        }
+    }
+    if (certificates.empty()) return nullptr;
+    Bytes rebuilt = der::tlv(0x30, [&] {
+        Bytes body(type->whole.begin(), type->whole.end());
+        der::append_tlv(body, 0xA0, der::tlv(0x30, rest));
+        return body;
+    }());
+
+    const unsigned char* p = rebuilt.data();
+    CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(rebuilt.size())));
+    if (!cms || p != rebuilt.data() + rebuilt.size() || OBJ_obj2nid(CMS_get0_type(cms.get())) != NID_pkcs7_signed) {
+        ERR_clear_error();
+        return nullptr;
+    }
+    thread_local std::unordered_map<std::string, X509Ptr> decoded;
+    for (ByteView c : certificates) {
+        std::string key(c.begin(), c.end());
+        auto it = decoded.find(key);
+        if (it == decoded.end()) {
+            const unsigned char* q = c.data();
+            X509Ptr x(d2i_X509(nullptr, &q, static_cast<long>(c.size())));
+            if (!x || q != c.data() + c.size()) {
+                ERR_clear_error();
+                return nullptr;
+            }
+            if (decoded.size() >= 64) decoded.clear();
+            it = decoded.emplace(std::move(key), std::move(x)).first;
+        }
+        // Refused for a certificate carried twice: the whole decoding keeps such a list as it is.
+        if (CMS_add1_cert(cms.get(), it->second.get()) != 1) {
+            ERR_clear_error();
+            return nullptr;
+        }
+    }
+    return cms;
+}
+
 }  // namespace
 
 CmsPtr load(ByteView input, Bytes& der) {
@@ -67,6 +137,7 @@ CmsPtr load(ByteView input, Bytes& der) {
     if (der.size() > static_cast<std::size_t>(std::numeric_limits<long>::max()))
         throw Error(ErrorKind::malformed, "cms: input too large");
 
+    if (CmsPtr cms = load_with_shared_certificates(der)) return cms;
     ERR_clear_error();
     const unsigned char* p = der.data();
     CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, static_cast<long>(der.size())));

@@ -5,30 +5,13 @@
 #include <cstring>
 
 #include "crypto/cms_common.hpp"
+#include "crypto/der.hpp"
 #include "crypto/key_detail.hpp"
 
 namespace iotops::crypto::cms_detail {
 namespace {
 
-void put_length(Bytes& out, std::size_t n) {
-    if (n < 0x80) {
-        out.push_back(static_cast<std::uint8_t>(n));
-        return;
-    }
-    int bytes = 0;
-    for (std::size_t m = n; m != 0; m >>= 8) ++bytes;
-    out.push_back(static_cast<std::uint8_t>(0x80 | bytes));
-    for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
-}
-
-Bytes tlv(std::uint8_t tag, ByteView value) {
-    Bytes out;
-    out.reserve(value.size() + 6);
-    out.push_back(tag);
-    put_length(out, value.size());
-    out.insert(out.end(), value.begin(), value.end());
-    return out;
-}
+using der::tlv;
 
 Bytes cat(std::initializer_list<ByteView> parts) {
     std::size_t n = 0;
