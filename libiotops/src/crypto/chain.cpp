@@ -1,11 +1,40 @@
 // Certificate path validation at a chosen time.
 #include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <unordered_map>
 
 #include "crypto/native.hpp"
 
 namespace iotops::crypto {
 
-ChainResult verify_chain(const Certificate& leaf, const ChainOptions& options) {
+namespace {
+
+void append_der(std::string& key, X509* x) {
+    int len = i2d_X509(x, nullptr);
+    if (len <= 0) throw_openssl(ErrorKind::internal, "verify chain");
+    std::size_t at = key.size();
+    key.append(sizeof len, '\0');
+    std::memcpy(key.data() + at, &len, sizeof len);
+    key.resize(at + sizeof len + static_cast<std::size_t>(len));
+    auto* p = reinterpret_cast<unsigned char*>(key.data() + at + sizeof len);
+    i2d_X509(x, &p);
+}
+
+// Everything the result depends on: the time (to the second, as X.509 checks it), the EKU wanted and
+// every certificate's DER, each with its length.
+std::string cache_key(const Certificate& leaf, const ChainOptions& options, std::time_t at) {
+    std::string key = std::to_string(at) + '|' + options.required_eku.value_or("-") + '|';
+    append_der(key, native(leaf));
+    key += "|a";
+    for (const auto& c : options.trust_anchors) append_der(key, native(c));
+    key += "|i";
+    for (const auto& c : options.intermediates) append_der(key, native(c));
+    return key;
+}
+
+ChainResult verify_chain_at(const Certificate& leaf, const ChainOptions& options, std::time_t at) {
     ChainResult result;
     X509StorePtr store(X509_STORE_new());
     if (!store) throw_openssl(ErrorKind::internal, "verify chain");
@@ -23,7 +52,7 @@ ChainResult verify_chain(const Certificate& leaf, const ChainOptions& options) {
     // PARTIAL_CHAIN: a configured anchor ends the path even when it is not a self-signed root, so an
     // intermediate CA (e.g. a pinned domain CA or a manufacturer sub-CA) can be the trust anchor.
     X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-    if (options.at) X509_VERIFY_PARAM_set_time(param, to_time_t(*options.at));
+    X509_VERIFY_PARAM_set_time(param, at);
     // No purpose is set, so OpenSSL checks no EKU; required_eku is checked below on the leaf alone.
 
     int rc = X509_verify_cert(ctx.get());
@@ -44,6 +73,21 @@ ChainResult verify_chain(const Certificate& leaf, const ChainOptions& options) {
     X509StackPtr owned(chain);
     for (int i = 0; i < sk_X509_num(chain); ++i) result.chain.push_back(copy_certificate(sk_X509_value(chain, i)));
     result.ok = true;
+    return result;
+}
+
+}  // namespace
+
+// A stream of artifacts from one signer asks the same question again and again; path building costs
+// far more than the signature, so answers are remembered per thread for the same inputs and second.
+ChainResult verify_chain(const Certificate& leaf, const ChainOptions& options) {
+    std::time_t at = options.at ? to_time_t(*options.at) : std::time(nullptr);
+    thread_local std::unordered_map<std::string, ChainResult> cache;
+    std::string key = cache_key(leaf, options, at);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    ChainResult result = verify_chain_at(leaf, options, at);
+    if (cache.size() >= 64) cache.clear();
+    cache.emplace(std::move(key), result);
     return result;
 }
 
