@@ -1,5 +1,7 @@
 #include <openssl/pem.h>
 
+#include <string>
+#include <unordered_map>
 
 #include "crypto/digest.hpp"
 #include "crypto/native.hpp"
@@ -11,7 +13,7 @@ namespace iotops::crypto {
 
 namespace {
 
-Certificate load_der(ByteView der) {
+Certificate decode_der(ByteView der) {
     const unsigned char* p = der.data();
     X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     if (!x) throw_openssl(ErrorKind::malformed, "certificate: not a DER certificate");
@@ -19,6 +21,18 @@ Certificate load_der(ByteView der) {
         throw Error(ErrorKind::malformed,
                     "certificate: trailing bytes after the certificate at offset " + std::to_string(p - der.data()));
     return wrap_certificate(std::move(x));
+}
+
+// OpenSSL 3.0 decodes a certificate's public key through its provider decoders, slowly; artifacts in a
+// stream carry the same few certificates (x5c, COSE x5chain), so each thread keeps those it decoded.
+Certificate load_der(ByteView der) {
+    thread_local std::unordered_map<std::string, Certificate> decoded;
+    std::string key(der.begin(), der.end());
+    if (auto it = decoded.find(key); it != decoded.end()) return it->second;
+    Certificate c = decode_der(der);
+    if (decoded.size() >= 64) decoded.clear();
+    decoded.emplace(std::move(key), c);
+    return c;
 }
 
 Time asn1_time(const ASN1_TIME* t) {
