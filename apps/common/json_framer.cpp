@@ -17,12 +17,7 @@ bool frame_ndjson_line(Reader& in, std::string& out, std::size_t max_record) {
     for (;;) {
         out.clear();
         if (in.peek() < 0) return false;
-        bool too_long = false;
-        int c;
-        while ((c = in.get()) >= 0 && c != '\n') {
-            if (out.size() >= max_record) too_long = true;
-            if (!too_long) out.push_back(static_cast<char>(c));
-        }
+        bool too_long = in.read_line(out, max_record);
         if (too_long) {
             throw Error(ErrorKind::malformed, in.name() + ": ndjson: line longer than " + std::to_string(max_record) +
                                                   " bytes before byte " + std::to_string(in.consumed()));

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -87,6 +88,24 @@ bool Reader::fill(std::size_t want) {
 int Reader::peek_at(std::size_t ahead) {
     if (!fill(ahead + 1)) return -1;
     return buf_[pos_ + ahead];
+}
+
+bool Reader::read_line(std::string& out, std::size_t max) {
+    bool over = false;
+    while (fill(1)) {
+        const std::uint8_t* start = buf_.data() + pos_;
+        std::size_t avail = end_ - pos_;
+        const auto* nl = static_cast<const std::uint8_t*>(std::memchr(start, '\n', avail));
+        std::size_t take = nl != nullptr ? static_cast<std::size_t>(nl - start) : avail;
+        std::size_t room = out.size() < max ? max - out.size() : 0;
+        if (take > room) over = true;
+        out.append(reinterpret_cast<const char*>(start), std::min(take, room));
+        std::size_t used = take + (nl != nullptr ? 1 : 0);
+        pos_ += used;
+        consumed_ += used;
+        if (nl != nullptr) break;
+    }
+    return over;
 }
 
 void Reader::read_exact(std::size_t n, std::string& out, const char* what) {

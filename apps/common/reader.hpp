@@ -31,6 +31,9 @@ public:
     int peek_at(std::size_t ahead);
     // Appends n bytes to out; throws Error(malformed) naming `what` when the input ends first.
     void read_exact(std::size_t n, std::string& out, const char* what);
+    // Consumes bytes up to and including the next '\n' (or to the end), appending at most `max` of those
+    // before it to out; returns whether there were more. A whole buffer at a time, not a byte.
+    bool read_line(std::string& out, std::size_t max);
 
     const std::string& name() const { return name_; }
     std::uint64_t consumed() const { return consumed_; }

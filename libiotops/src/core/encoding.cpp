@@ -98,6 +98,19 @@ Bytes base64_decode(std::string_view text) {
     int bits = 0;
     std::size_t padding = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
+        // Whole groups of four alphabet characters (nearly all of any real input) three bytes at a time.
+        while (bits == 0 && padding == 0 && i + 4 <= text.size()) {
+            int a = kB64Table[static_cast<unsigned char>(text[i])], b = kB64Table[static_cast<unsigned char>(text[i + 1])],
+                c = kB64Table[static_cast<unsigned char>(text[i + 2])], d = kB64Table[static_cast<unsigned char>(text[i + 3])];
+            if ((a | b | c | d) < 0) break;
+            unsigned v = (unsigned(a) << 18) | (unsigned(b) << 12) | (unsigned(c) << 6) | unsigned(d);
+            out[n] = static_cast<std::uint8_t>(v >> 16);
+            out[n + 1] = static_cast<std::uint8_t>(v >> 8);
+            out[n + 2] = static_cast<std::uint8_t>(v);
+            n += 3;
+            i += 4;
+        }
+        if (i >= text.size()) break;
         char c = text[i];
         if (is_space(c)) continue;
         if (c == '\\' && i + 1 < text.size() && text[i + 1] == '/') continue;  // JSON "\/" escape
