@@ -62,3 +62,39 @@ bool Revocation::same_as(const Revocation& o) const {
 }
 
 }  // namespace iotops::ca
+
+namespace iotops::ca {
+
+namespace {
+struct Hold {
+    std::string_view alias, name, oid;
+};
+constexpr std::array<Hold, 3> holds{{
+    {"none", "holdInstructionNone", "1.2.840.10040.2.1"},
+    {"callIssuer", "holdInstructionCallIssuer", "1.2.840.10040.2.2"},
+    {"reject", "holdInstructionReject", "1.2.840.10040.2.3"},
+}};
+bool dotted(std::string_view s) {
+    if (s.empty() || s.front() == '.' || s.back() == '.' || s.find('.') == std::string_view::npos) return false;
+    for (char c : s)
+        if (c != '.' && (c < '0' || c > '9')) return false;
+    return s.find("..") == std::string_view::npos;
+}
+}  // namespace
+
+std::string parse_hold_instruction(std::string_view text) {
+    for (const auto& h : holds)
+        if (iequal(text, h.alias) || iequal(text, h.name) || text == h.oid) return std::string(h.name);
+    if (dotted(text)) return std::string(text);
+    throw Error(ErrorKind::usage, "unknown hold instruction '" + std::string(text) + "'",
+                "use none, callIssuer, reject or a dotted OID");
+}
+
+std::string hold_instruction_oid(std::string_view stored) {
+    for (const auto& h : holds)
+        if (iequal(stored, h.name) || iequal(stored, h.alias) || stored == h.oid) return std::string(h.oid);
+    if (dotted(stored)) return std::string(stored);
+    throw Error(ErrorKind::malformed, "unknown hold instruction '" + std::string(stored) + "'");
+}
+
+}  // namespace iotops::ca

@@ -51,6 +51,12 @@ struct Entry {
     std::string subject;                   // one-line form: /CN=dev1/serialNumber=JADA1
 };
 
+// A hold instruction: none|callIssuer|reject, the short names holdInstructionNone/CallIssuer/Reject,
+// or a dotted OID. Returns what index.txt holds (the short name, or the OID). Throws Error(usage).
+std::string parse_hold_instruction(std::string_view text);
+// The dotted OID of a hold instruction as index.txt holds it.
+std::string hold_instruction_oid(std::string_view stored);
+
 // Serial in the form OpenSSL looks up: upper case, no leading zero bytes, even length ("0A").
 // Accepts an optional 0x prefix and ':' separators. Throws Error(usage) for non-hex text.
 std::string canonical_serial(std::string_view hex);

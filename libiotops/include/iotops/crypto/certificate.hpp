@@ -53,6 +53,7 @@ public:
     std::string pem() const;
     std::string subject() const;  // RFC 2253 string
     std::string issuer() const;
+    std::string subject_oneline() const;  // OpenSSL's one-line form, as index.txt holds it: /CN=a/serialNumber=b
     std::optional<std::string> subject_attribute(std::string_view short_name) const;  // e.g. "serialNumber"
     std::string serial_hex() const;  // upper-case hex, no separators
     Time not_before() const;
