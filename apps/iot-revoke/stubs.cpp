@@ -1,6 +1,5 @@
 #include "verbs.hpp"
 namespace iotops::revoke_cli {
-void add_status(cli::Tool&) {}
 void add_ocsp(cli::Tool&) {}
 void add_decommission(cli::Tool&) {}
 }

@@ -60,7 +60,7 @@ echo "ok: CRL signed by a separate CRL signer verifies with its certificate"
 # Bad inputs
 expect_err 64 "ca-key is required" -- "$revoke" crl --db "$ca/index.txt" --ca-cert "$ca/ca.crt"
 expect_err 64 "does not match" -- "$revoke" crl --db "$ca/index.txt" --ca-cert "$ca/ca.crt" --ca-key "$tmp/signer.key"
-make_ca "$tmp/other"
+make_ca "$tmp/other" "Other CA"
 expect_err 1 "was not signed by" -- "$revoke" crl --db "$ca/index.txt" --ca-cert "$tmp/other/ca.crt" \
     --ca-key "$tmp/other/ca.key" --delta-base "$tmp/full.crl"
 echo garbage >"$tmp/garbage.crl"

@@ -23,7 +23,7 @@ check_json() {  # check_json PYTHON-EXPRESSION-ON-r (first line of $tmp/out)
 
 # make_ca DIR: EC P-256 CA with openssl ca configuration in DIR/ca.cnf.
 make_ca() {
-    local d=$1
+    local d=$1 cn=${2:-Test Device CA}
     mkdir -p "$d/certs"
     : >"$d/index.txt"
     echo "unique_subject = no" >"$d/index.txt.attr"
@@ -69,7 +69,7 @@ keyUsage = critical,keyCertSign,cRLSign
 subjectKeyIdentifier = hash
 CNF
     openssl ecparam -name prime256v1 -genkey -noout -out "$d/ca.key" 2>/dev/null
-    openssl req -new -x509 -key "$d/ca.key" -subj "/CN=Test Device CA" -days 3650 -sha256 \
+    openssl req -new -x509 -key "$d/ca.key" -subj "/CN=$cn" -days 3650 -sha256 \
         -config "$d/ca.cnf" -extensions v3_ca -out "$d/ca.crt" 2>/dev/null
 }
 
@@ -80,4 +80,25 @@ issue() {
     openssl req -new -key "$d/$name.key" -subj "$subj" -out "$d/$name.csr" 2>/dev/null
     openssl ca -batch -config "$d/ca.cnf" -extensions "$ext" -in "$d/$name.csr" -out "$d/$name.crt" \
         -notext 2>/dev/null
+}
+
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_port PORT: until something listens (5 s at most).
+wait_port() {
+    for _ in $(seq 50); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "FAIL: nothing listens on port $1"; exit 1
+}
+
+# wait_log FILE PATTERN: until the server's log says it is ready (5 s at most); used where a probe
+# connection would disturb a one-connection-at-a-time server such as openssl ocsp.
+wait_log() {
+    for _ in $(seq 50); do
+        grep -q "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "FAIL: no '$2' in $1"; cat "$1"; exit 1
 }
