@@ -70,7 +70,7 @@ int run(const Opts& o, cli::Context&) {
         spec.delta_base_hex = base->number_hex();
     }
 
-    ca::Index idx = ca::Database(o.db).load();
+    ca::Index idx = ca::Database(o.db).load(/*lookup=*/base.has_value());
     std::vector<crypto::CrlEntry> entries;
     if (!base) {
         entries.reserve(idx.size());

@@ -93,6 +93,7 @@ int run(const Opts& o, cli::Context& ctx) {
     unsigned threads = std::max(1u, o.threads);
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     svr.set_keep_alive_max_count(10000);
+    svr.set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay between them
     svr.set_payload_max_length(64 * 1024);
     svr.Post(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
         reply(res, *answer(req.body), false);

@@ -67,14 +67,66 @@ std::string hex_increment(std::string hex) {
 
 // ---- Index ----
 
+static std::uint64_t serial_hash(const std::string& canonical) {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (char c : canonical) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return h | 1;  // never 0
+}
+
+std::optional<std::size_t> Index::lookup(const std::string& canonical, std::uint64_t hash) const {
+    if (slots_.empty() && !entries_.empty()) {
+        // Parsed without the index: build it now (not thread-safe; shared indexes are built eagerly).
+        Index* self = const_cast<Index*>(this);
+        std::size_t cap = 16;
+        while (cap < entries_.size() * 2) cap *= 2;
+        self->slots_.assign(cap, Slot{});
+        self->used_ = 0;
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            std::string key = canonical_serial(entries_[i].serial);
+            if (!self->insert_slot(i, key, serial_hash(key)))
+                throw Error(ErrorKind::malformed, "index.txt: serial " + key + " appears twice");
+        }
+    }
+    if (slots_.empty()) return std::nullopt;
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const Slot& s = slots_[i];
+        if (s.pos == UINT32_MAX) return std::nullopt;
+        if (s.hash == hash && canonical_serial(entries_[s.pos].serial) == canonical) return s.pos;
+    }
+}
+
+void Index::grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(16, old.size() * 2), Slot{});
+    std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+        if (s.pos == UINT32_MAX) continue;
+        std::size_t i = s.hash & mask;
+        while (slots_[i].pos != UINT32_MAX) i = (i + 1) & mask;
+        slots_[i] = s;
+    }
+}
+
+bool Index::insert_slot(std::size_t pos, const std::string& canonical, std::uint64_t hash) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    if (lookup(canonical, hash)) return false;
+    std::size_t mask = slots_.size() - 1;
+    std::size_t i = hash & mask;
+    while (slots_[i].pos != UINT32_MAX) i = (i + 1) & mask;
+    slots_[i] = Slot{hash, static_cast<std::uint32_t>(pos)};
+    ++used_;
+    return true;
+}
+
 const Entry* Index::find_serial(std::string_view serial_hex) const {
-    auto it = by_serial_.find(canonical_serial(serial_hex));
-    return it == by_serial_.end() ? nullptr : &entries_[it->second];
+    std::string key = canonical_serial(serial_hex);
+    auto pos = lookup(key, serial_hash(key));
+    return pos ? &entries_[*pos] : nullptr;
 }
 
 Entry* Index::find_mut(std::string_view serial_hex) {
-    auto it = by_serial_.find(canonical_serial(serial_hex));
-    return it == by_serial_.end() ? nullptr : &entries_[it->second];
+    return const_cast<Entry*>(static_cast<const Index*>(this)->find_serial(serial_hex));
 }
 
 std::vector<const Entry*> Index::find_subject(std::string_view subject) const {
@@ -95,7 +147,8 @@ std::vector<const Entry*> Index::find_subject_serial_number(std::string_view val
 
 void Index::add(Entry e) {
     std::string key = canonical_serial(e.serial);
-    if (by_serial_.count(key)) throw Error(ErrorKind::negative, "serial " + key + " is already in the database");
+    std::uint64_t hash = serial_hash(key);
+    if (lookup(key, hash)) throw Error(ErrorKind::negative, "serial " + key + " is already in the database");
     if (unique_subject)
         for (const auto& other : entries_)
             if (other.status == Status::valid && other.subject == e.subject)
@@ -103,8 +156,8 @@ void Index::add(Entry e) {
                                                      other.serial + ") and unique_subject is on");
     e.serial = key;
     if (e.status == Status::revoked && !e.revocation) e.revocation = Revocation{now(), std::nullopt, {}, {}};
-    by_serial_.emplace(std::move(key), entries_.size());
     entries_.push_back(std::move(e));
+    insert_slot(entries_.size() - 1, key, hash);
 }
 
 Index::RevokeOutcome Index::revoke(std::string_view serial_hex, const Revocation& r) {
@@ -134,9 +187,13 @@ void Index::unhold(std::string_view serial_hex) {
     e->revocation.reset();
 }
 
-Index Index::parse(std::string_view text, std::string_view file_name) {
+Index Index::parse(std::string_view text, std::string_view file_name, bool lookup) {
     Index idx;
-    idx.entries_.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+    std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    idx.entries_.reserve(lines);
+    std::size_t cap = 16;
+    while (cap < lines * 2) cap *= 2;
+    if (lookup) idx.slots_.assign(cap, Slot{});
     std::size_t line_no = 0;
     while (!text.empty()) {
         ++line_no;
@@ -145,11 +202,12 @@ Index Index::parse(std::string_view text, std::string_view file_name) {
         text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         if (line.empty() || line == "\r") continue;
         Entry e = parse_index_line(line, line_no, file_name);
-        std::string key = canonical_serial(e.serial);
-        if (!idx.by_serial_.emplace(std::move(key), idx.entries_.size()).second)
-            throw Error(ErrorKind::malformed, std::string(file_name) + " line " + std::to_string(line_no) +
-                                                  ": serial " + e.serial + " appears twice");
         idx.entries_.push_back(std::move(e));
+        if (!lookup) continue;
+        std::string key = canonical_serial(idx.entries_.back().serial);
+        if (!idx.insert_slot(idx.entries_.size() - 1, key, serial_hash(key)))
+            throw Error(ErrorKind::malformed, std::string(file_name) + " line " + std::to_string(line_no) +
+                                                  ": serial " + key + " appears twice");
     }
     return idx;
 }
@@ -176,16 +234,16 @@ void Database::create(bool unique_subject) const {
     if (!exists(crlnumber_path())) write_file_atomic(crlnumber_path(), "01\n");
 }
 
-static Index load_unlocked(const Database& db) {
+static Index load_unlocked(const Database& db, bool lookup = true) {
     Bytes text = read_file(db.index_path());
-    Index idx = Index::parse(to_string_view(text), db.index_path());
+    Index idx = Index::parse(to_string_view(text), db.index_path(), lookup);
     if (exists(db.attr_path())) idx.unique_subject = parse_attr(to_string_view(read_file(db.attr_path())));
     return idx;
 }
 
-Index Database::load() const {
+Index Database::load(bool lookup) const {
     FileLock lock(lock_path(), false);
-    return load_unlocked(*this);
+    return load_unlocked(*this, lookup);
 }
 
 void Database::update(const std::function<bool(Index&)>& fn) const {

@@ -88,6 +88,16 @@ std::optional<Time> parse_ca_time(std::string_view s) {
 }
 
 std::string canonical_serial(std::string_view hex) {
+    // Fast path: already upper-case hex of even length without a leading zero byte.
+    if (!hex.empty() && hex.size() % 2 == 0 && !(hex.size() > 2 && hex[0] == '0' && hex[1] == '0')) {
+        bool plain = true;
+        for (char c : hex)
+            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) {
+                plain = false;
+                break;
+            }
+        if (plain) return std::string(hex);
+    }
     if (hex.size() > 1 && hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex.remove_prefix(2);
     std::string out;
     out.reserve(hex.size() + 1);

@@ -44,6 +44,8 @@ std::string_view reason_name(Reason r) {
 }
 
 Reason parse_reason(std::string_view text) {
+    for (const auto& n : names)  // the exact spelling first: index.txt is read a line at a time
+        if (n.name == text) return n.reason;
     for (const auto& n : names)
         if (iequal(n.name, text)) return n.reason;
     int code = -1;
