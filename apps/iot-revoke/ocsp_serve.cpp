@@ -6,6 +6,7 @@
 
 #include <iostream>
 #include <memory>
+#include <semaphore>
 #include <thread>
 
 #include "iotops/core/encoding.hpp"
@@ -67,13 +68,23 @@ int run(const Opts& o, cli::Context& ctx) {
     auto store = std::make_shared<OcspStore>(dbs);
 
     // One answer for a DER request: from the cache when it has no nonce and is fresh.
-    auto answer = [responder, store, validity](const std::string& body) -> std::shared_ptr<const ocsp::Response> {
+    // Signing on more threads than cores only adds contention on OpenSSL 3.0's internal locks.
+    auto signers = std::make_shared<std::counting_semaphore<>>(std::max(1u, std::thread::hardware_concurrency()));
+    auto answer = [responder, store, validity, signers](const std::string& body) -> std::shared_ptr<const ocsp::Response> {
         store->refresh();
         if (auto hit = store->cached(body)) {
             if (!hit->next_update || now() < hit->this_update + validity / 2) return hit;
         }
-        auto r = std::make_shared<const ocsp::Response>(responder->respond(
-            as_bytes(body), [&](std::size_t i, const std::string& s) { return store->lookup(i, s); }, validity));
+        signers->acquire();
+        std::shared_ptr<const ocsp::Response> r;
+        try {
+            r = std::make_shared<const ocsp::Response>(responder->respond(
+                as_bytes(body), [&](std::size_t i, const std::string& s) { return store->lookup(i, s); }, validity));
+        } catch (...) {
+            signers->release();
+            throw;
+        }
+        signers->release();
         if (r->status == ocsp::ResponseStatus::successful && r->cacheable) store->remember(body, r);
         return r;
     };
