@@ -132,19 +132,28 @@ Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const
         }
     }
 
-    Bytes tbs_body;
-    tbs_body.reserve(list.size() + 512);
-    tbs_body.insert(tbs_body.end(), {0x02, 0x01, 0x01});  // version v2
-    tbs_body.insert(tbs_body.end(), alg.begin(), alg.end());
+    // TBSCertList in one buffer sized up front: the entry list is copied once, not three times.
+    Bytes prefix{0x02, 0x01, 0x01};  // version v2
+    prefix.insert(prefix.end(), alg.begin(), alg.end());
     Bytes issuer = der_of(X509_get_subject_name(native(signer)), i2d_X509_NAME, "CRL issuer name");
-    tbs_body.insert(tbs_body.end(), issuer.begin(), issuer.end());
-    put_time(tbs_body, spec.this_update);
-    put_time(tbs_body, spec.next_update);
-    if (!entries.empty()) put_tlv(tbs_body, 0x30, list);
+    prefix.insert(prefix.end(), issuer.begin(), issuer.end());
+    put_time(prefix, spec.this_update);
+    put_time(prefix, spec.next_update);
+    Bytes list_head, exts_wrapped = tlv(0xA0, tlv(0x30, crl_exts));
+    if (!entries.empty()) {
+        list_head.push_back(0x30);
+        put_length(list_head, list.size());
+    }
+    std::size_t body_len = prefix.size() + list_head.size() + (entries.empty() ? 0 : list.size()) + exts_wrapped.size();
+    Bytes tbs;
+    tbs.reserve(body_len + 8);
+    tbs.push_back(0x30);
+    put_length(tbs, body_len);
+    tbs.insert(tbs.end(), prefix.begin(), prefix.end());
+    tbs.insert(tbs.end(), list_head.begin(), list_head.end());
+    if (!entries.empty()) tbs.insert(tbs.end(), list.begin(), list.end());
     list = Bytes();
-    put_tlv(tbs_body, 0xA0, tlv(0x30, crl_exts));
-    Bytes tbs = tlv(0x30, tbs_body);
-    tbs_body = Bytes();
+    tbs.insert(tbs.end(), exts_wrapped.begin(), exts_wrapped.end());
 
     MdCtxPtr ctx(EVP_MD_CTX_new());
     std::size_t siglen = 0;
@@ -157,13 +166,17 @@ Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const
         throw_openssl(ErrorKind::internal, "sign CRL");
     sig.resize(siglen + 1);
 
-    Bytes body;
-    body.reserve(tbs.size() + alg.size() + sig.size() + 8);
-    body.insert(body.end(), tbs.begin(), tbs.end());
+    Bytes sig_tlv = tlv(0x03, sig);
+    std::size_t total = tbs.size() + alg.size() + sig_tlv.size();
+    Bytes out;
+    out.reserve(total + 8);
+    out.push_back(0x30);
+    put_length(out, total);
+    out.insert(out.end(), tbs.begin(), tbs.end());
     tbs = Bytes();
-    body.insert(body.end(), alg.begin(), alg.end());
-    put_tlv(body, 0x03, sig);
-    return tlv(0x30, body);
+    out.insert(out.end(), alg.begin(), alg.end());
+    out.insert(out.end(), sig_tlv.begin(), sig_tlv.end());
+    return out;
 }
 
 std::string crl_pem(ByteView der) {
