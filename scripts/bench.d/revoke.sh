@@ -1,6 +1,8 @@
 # Sourced by scripts/bench, which provides build, root, seconds, rounds, ensure_built, field, max,
 # ratio, cpu_seconds and cpu_time.
 
+# revoke sizes: BENCH_REVOKE_CRL_N (default 1000000), BENCH_REVOKE_STREAM_N (100000),
+# BENCH_REVOKE_CLIENTS (64); smaller numbers give a quick run.
 cpu_of() {  # cpu_of COMMAND... -> "user+sys wall" seconds of the command (its output discarded)
     local t
     t=$( { TIMEFORMAT='%U %S %R'; time "$@" >/dev/null 2>&1; } 2>&1 ) || { echo "bench: failed: $*" >&2; exit 70; }
