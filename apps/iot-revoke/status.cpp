@@ -4,11 +4,11 @@
 
 #include "common/input.hpp"
 #include "common/report.hpp"
-#include "http.hpp"
 #include "iotops/ca/database.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/core/file.hpp"
 #include "iotops/crypto/crl.hpp"
+#include "iotops/crypto/http.hpp"
 #include "iotops/crypto/ocsp.hpp"
 #include "verbs.hpp"
 
@@ -92,7 +92,7 @@ nlohmann::json check_one(const Opts& o, const Sources& src, const crypto::Certif
     }
     r["source"] = {{"kind", "ocsp"}, {"location", url}};
     ocsp::Request req = ocsp::make_request(cert, *src.issuer, o.no_nonce ? 0 : 16);
-    Bytes resp = http_fetch(url, "application/ocsp-request", req.der);
+    Bytes resp = crypto::http_fetch(url, {}, "application/ocsp-request", req.der);
     ocsp::Answer a = ocsp::check_response(resp, req, cert, *src.issuer);
     r["status"] = ocsp::cert_status_name(a.single.status);
     set_revocation(r, a.single.revocation_time, a.single.reason);
@@ -110,7 +110,7 @@ int run(const Opts& o, cli::Context& ctx) {
     if ((!o.crl.empty() || !o.ocsp_url.empty() || o.ocsp_aia) && !src.issuer)
         throw Error(ErrorKind::usage, "status: --issuer CA.pem is needed to check a CRL or an OCSP response");
     if (!o.crl.empty()) {
-        src.crl = crypto::Crl::load(is_url(o.crl) ? http_fetch(o.crl) : read_file(o.crl));
+        src.crl = crypto::Crl::load(is_url(o.crl) ? crypto::http_fetch(o.crl) : read_file(o.crl));
         if (!src.crl->issued_by(*src.issuer))
             throw Error(ErrorKind::negative, "the CRL " + o.crl + " is not signed by the issuer " + src.issuer->subject());
         if (auto next = src.crl->next_update(); next && *next < now())
