@@ -2,14 +2,74 @@
 _iot_revoke() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
-        :  # no verbs yet
+        case "${COMP_WORDS[i]}" in
+            init|add|list|revoke|unhold|crl|status|ocsp|decommission) verb="${COMP_WORDS[i]}"; break ;;
+        esac
     done
+    case "$verb:$prev" in
+        init:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        add:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        add:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        list:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        list:--status) COMPREPLY=($(compgen -W "all valid revoked expired" -- "$cur")); return ;;
+        revoke:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        revoke:--serial) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        revoke:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        revoke:--reason) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        revoke:--invalidity-date) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        revoke:--hold-instruction) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        revoke:--revocation-date) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        unhold:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        unhold:--serial) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        unhold:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--ca-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--ca-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--signer-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--signer-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--valid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--idp-uri) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--delta-base) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        crl:--out-format) COMPREPLY=($(compgen -W "pem der" -- "$cur")); return ;;
+        crl:--hash) COMPREPLY=($(compgen -W "sha256 sha384 sha512" -- "$cur")); return ;;
+        crl:--output|crl:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        status:--issuer) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        status:--crl) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        status:--ocsp-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        status:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        status:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
+        ocsp:--ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--rsigner) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--rkey) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--port) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--validity) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        ocsp:--threads) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        decommission:--serial-number) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        decommission:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        decommission:--deny-list) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        decommission:--reason) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
     local opts
-    opts="--help -h --version --no-color --quiet -q"
+    case "$verb" in
+        init) opts="--help -h --db --unique-subject --no-color --quiet -q" ;;
+        add) opts="--help -h --db --cert --no-color --quiet -q" ;;
+        list) opts="--help -h --db --status --no-color --quiet -q" ;;
+        revoke) opts="--help -h --db --serial --cert --reason --invalidity-date --hold-instruction --revocation-date --no-color --quiet -q" ;;
+        unhold) opts="--help -h --db --serial --cert --no-color --quiet -q" ;;
+        crl) opts="--help -h --db --ca-cert --ca-key --signer-cert --signer-key --pass --valid --idp-uri --delta-base --out-format --hash --output -o --force --no-color --quiet -q" ;;
+        status) opts="--help -h --issuer --crl --ocsp-url --ocsp --db --no-nonce --format --no-color --quiet -q" ;;
+        ocsp) opts="--help -h --ca --db --rsigner --rkey --pass --host --port --validity --threads --no-color --quiet -q" ;;
+        decommission) opts="--help -h --serial-number --db --deny-list --reason --no-color --quiet -q" ;;
+        *) opts="--help -h --version --no-color --quiet -q" ;;
+    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "" -- "$cur"))
+        COMPREPLY=($(compgen -W "init add list revoke unhold crl status ocsp decommission" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -35,17 +35,8 @@ void add_sign(cli::Tool& tool) {
             };
             if (o->stream.enabled) {
                 return run_suit_stream(ctx, o->in, o->out, o->stream, [sign_one](const cli::Record& r) {
-                    Bytes bytes;
                     nlohmann::json out = {{"index", r.index}};
-                    if (r.cbor) {
-                        bytes.assign(r.bytes().begin(), r.bytes().end());
-                    } else {
-                        nlohmann::json j = cli::record_json(r);
-                        if (!j.is_object() || !j.contains("envelope") || !j["envelope"].is_string())
-                            throw Error(ErrorKind::malformed, "expected {\"envelope\": base64}");
-                        bytes = base64_decode(j["envelope"].get<std::string>());
-                        if (j.contains("id")) out["id"] = j["id"];
-                    }
+                    Bytes bytes = record_envelope(r, out);
                     auto [signed_bytes, digest] = sign_one(bytes);
                     out["digest"] = hex_encode(digest.bytes);
                     out["envelope"] = nlohmann::json::binary(std::move(signed_bytes));

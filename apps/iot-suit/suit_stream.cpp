@@ -38,4 +38,13 @@ int run_suit_stream(const cli::Context& ctx, const cli::InputOptions& in, const 
     return summary.exit_code();
 }
 
+Bytes record_envelope(const cli::Record& r, nlohmann::json& out) {
+    if (r.cbor) return Bytes(r.bytes().begin(), r.bytes().end());
+    nlohmann::json j = cli::record_json(r);
+    if (!j.is_object() || !j.contains("envelope") || !j["envelope"].is_string())
+        throw Error(ErrorKind::malformed, "expected {\"envelope\": base64}");
+    if (j.contains("id")) out["id"] = j["id"];
+    return base64_decode(j["envelope"].get<std::string>());
+}
+
 }  // namespace iotops::suit_cli

@@ -2,16 +2,16 @@
 #include <fstream>
 #include <memory>
 
-#include "common/reader.hpp"
-#include "common/report.hpp"
 #include "common/progress.hpp"
 #include "common/reader.hpp"
 #include "common/records.hpp"
+#include "common/report.hpp"
 #include "common/stream.hpp"
 #include "iotops/core/encoding.hpp"
-#include "envelope_input.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/suit/verify.hpp"
+#include "envelope_input.hpp"
+#include "suit_stream.hpp"
 #include "verbs.hpp"
 
 namespace iotops::suit_cli {
@@ -62,16 +62,7 @@ int verify_stream(cli::Context& ctx, const Opts& o, std::shared_ptr<suit::TrustA
     };
     auto check = [anchors](const cli::Record& r) {
         nlohmann::json report;
-        Bytes bytes;
-        if (r.cbor) {
-            bytes.assign(r.bytes().begin(), r.bytes().end());
-        } else {
-            nlohmann::json j = cli::record_json(r);
-            if (!j.is_object() || !j.contains("envelope") || !j["envelope"].is_string())
-                throw Error(ErrorKind::malformed, "expected {\"envelope\": base64}");
-            bytes = base64_decode(j["envelope"].get<std::string>());
-            if (j.contains("id")) report["id"] = j["id"];
-        }
+        Bytes bytes = record_envelope(r, report);
         suit::Envelope env = suit::Envelope::parse(bytes);
         // Verify contexts set up once per worker thread, not once per envelope.
         thread_local const suit::TrustAnchors* owner = nullptr;

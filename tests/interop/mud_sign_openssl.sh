@@ -21,6 +21,22 @@ failed chain
 check_json "any(c['message'] == 'certificate has expired' for c in r['checks'])"
 echo "ok: Luminaire verifies at 2018-12-01, fails today"
 
+# Text mode (CRLF canonicalisation) breaks the signature: openssl verifies it only with -binary,
+# and iot-mud, given the content as text mode would see it, names the signature check.
+at=$(date -d 2018-12-01T00:00:00Z +%s)
+openssl cms -verify -binary -inform DER -in "$lum/Luminaire_150.p7s" -content "$lum/Luminaire_150.json" \
+    -CAfile "$lum/luminaire-cacert.pem" -attime "$at" -purpose any -out /dev/null 2>"$tmp/ossl.err" ||
+    { echo "FAIL: openssl -binary rejects the Luminaire signature"; cat "$tmp/ossl.err"; exit 1; }
+if openssl cms -verify -inform DER -in "$lum/Luminaire_150.p7s" -content "$lum/Luminaire_150.json" \
+    -CAfile "$lum/luminaire-cacert.pem" -attime "$at" -purpose any -out /dev/null 2>/dev/null; then
+    echo "FAIL: openssl accepts the Luminaire signature in text mode"; exit 1
+fi
+sed 's/$/\r/' "$lum/Luminaire_150.json" >"$tmp/Luminaire_crlf.json"
+expect 1 -- "$mud" verify --ca "$lum/luminaire-cacert.pem" --at 2018-12-01T00:00:00Z \
+    --signature "$lum/Luminaire_150.p7s" "$tmp/Luminaire_crlf.json"
+failed signature
+echo "ok: Luminaire fails in text mode (openssl without -binary, and iot-mud on CRLF content)"
+
 "$IOTOPS_BUILD/drivers/driver_mud_pki" "$tmp"
 "$mud" create "$IOTOPS_VECTORS/mud/local/thermostat.yaml" -o "$tmp/th.json"
 expect 0 -- "$mud" sign --key "$tmp/signer.key" --cert "$tmp/signer.pem" "$tmp/th.json" -o "$tmp/th.p7s"

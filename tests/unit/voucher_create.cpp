@@ -97,4 +97,13 @@ TEST_CASE("yaml: scalars, quoting, errors with line and column") {
         bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
                 char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + "]\n";
     CHECK_THROWS_AS(codec::parse_yaml(bomb), Error);
+    // bytes that are not UTF-8, in a value or a key, are refused rather than passed on to JSON
+    CHECK_THROWS_WITH(codec::parse_yaml("a: b\x8b\n", "desc"), "desc: line 1, column 4: not UTF-8 text");
+    CHECK_THROWS_AS(codec::parse_yaml("\xb3: 1\n"), Error);
+    CHECK(codec::parse_yaml("a: \"\\x8b\"\n")["a"] == "\u008b");  // an escape names a code point
+    // text yaml-cpp's LoadAll never finishes with is refused, as is a second document
+    CHECK_THROWS_WITH(codec::parse_yaml(",", "desc"), "desc: line 1, column 1: not a YAML document");
+    CHECK_THROWS_WITH(codec::parse_yaml(",[1]\n]\n: x\n", "desc"), "desc: line 1, column 1: not a YAML document");
+    CHECK_THROWS_WITH(codec::parse_yaml("a: 1\n---\nb: 2\n", "desc"), "desc: more than one YAML document");
+    CHECK(codec::parse_yaml("---\na: 1\n...\n")["a"] == 1);
 }

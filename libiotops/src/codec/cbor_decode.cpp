@@ -8,6 +8,7 @@
 
 #include "codec/cbor_head.hpp"
 #include "iotops/codec/cbor.hpp"
+#include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 
 namespace iotops::cbor {
@@ -124,7 +125,7 @@ private:
             case Event::bytes:
                 return finish(at, Value::bytes(Bytes(e.data, e.data + e.size)));
             case Event::text:
-                if (!detail::valid_utf8(e.data, e.size)) fail_at(at, "invalid utf-8 in text string");
+                if (!valid_utf8(std::string_view(reinterpret_cast<const char*>(e.data), e.size))) fail_at(at, "invalid utf-8 in text string");
                 return finish(at, Value::text(std::string(reinterpret_cast<const char*>(e.data), e.size)));
             case Event::bytes_start: return open(at, Frame::bytes, true, 0);
             case Event::text_start: return open(at, Frame::text, true, 0);

@@ -37,30 +37,4 @@ Head read_head(ByteView data, std::size_t pos) {
                          std::to_string(data.size() - pos - h.length) + " remain");
     return h;
 }
-
-bool valid_utf8(const std::uint8_t* p, std::size_t n) {
-    std::size_t i = 0;
-    while (i < n) {
-        std::uint8_t c = p[i];
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t len;
-        std::uint32_t cp, min;
-        if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; min = 0x80; }
-        else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; min = 0x800; }
-        else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; min = 0x10000; }
-        else return false;
-        if (n - i < len) return false;
-        for (std::size_t k = 1; k < len; ++k) {
-            if ((p[i + k] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        i += len;
-    }
-    return true;
-}
-
 }  // namespace iotops::cbor::detail

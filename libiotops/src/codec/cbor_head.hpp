@@ -23,7 +23,4 @@ Head read_head(ByteView data, std::size_t pos);
 
 [[noreturn]] void fail_at(std::size_t pos, const std::string& why);
 
-// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(const std::uint8_t* p, std::size_t n);
-
 }  // namespace iotops::cbor::detail

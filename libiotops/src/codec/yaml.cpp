@@ -1,11 +1,15 @@
 #include "iotops/codec/yaml.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
+#include <sstream>
+#include <vector>
 #include <string>
 
+#include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 
 namespace iotops::codec {
@@ -38,7 +42,7 @@ public:
             auto out = Json::object();
             for (const auto& kv : n) {
                 if (!kv.first.IsScalar()) fail(kv.first.Mark(), "a mapping key is not a plain name");
-                const std::string& key = kv.first.Scalar();
+                const std::string& key = text_of(kv.first);
                 if (out.contains(key)) fail(kv.first.Mark(), "duplicate key \"" + key + "\"");
                 out[key] = convert(kv.second, depth + 1);
             }
@@ -55,8 +59,16 @@ public:
 
 private:
     // YAML 1.2 core schema, restricted to what a description needs.
-    Json scalar(const YAML::Node& n) const {
+    // JSON carries only UTF-8, and a report must be able to quote any value back.
+    const std::string& text_of(const YAML::Node& n) const {
         const std::string& s = n.Scalar();
+        if (!valid_utf8(s))
+            fail(n.Mark(), "not UTF-8 text");
+        return s;
+    }
+
+    Json scalar(const YAML::Node& n) const {
+        const std::string& s = text_of(n);
         if (n.Tag() != "?") return s;  // quoted ("!") or explicitly tagged: text
         if (s == "true" || s == "True" || s == "TRUE") return true;
         if (s == "false" || s == "False" || s == "FALSE") return false;
@@ -85,17 +97,40 @@ private:
     std::size_t nodes_ = 0;
 };
 
+// Counts documents only. yaml-cpp's LoadAll loops forever on some malformed streams (a lone ","
+// yields endless empty documents), so the documents are counted here with a bound instead.
+class DocumentCounter : public YAML::EventHandler {
+public:
+    std::vector<YAML::Mark> starts;
+    void OnDocumentStart(const YAML::Mark& m) override { starts.push_back(m); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+};
+
 template <class Json>
 Json load(std::string_view text, std::string_view what) {
     Converter<Json> converter(what);
-    std::vector<YAML::Node> docs;
+    YAML::Node doc;
     try {
-        docs = YAML::LoadAll(std::string(text));
+        std::istringstream in{std::string(text)};
+        YAML::Parser parser(in);
+        DocumentCounter counter;
+        if (parser.HandleNextDocument(counter) && parser.HandleNextDocument(counter)) {
+            // a second document that starts where the first did consumed nothing: unparseable text
+            if (counter.starts[0].pos == counter.starts[1].pos) converter.fail(counter.starts[0], "not a YAML document");
+            throw_malformed(std::string(what) + ": more than one YAML document");
+        }
+        doc = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
         converter.fail(e.mark, e.msg);
     }
-    if (docs.size() > 1) throw_malformed(std::string(what) + ": more than one YAML document");
-    return docs.empty() ? Json() : converter.convert(docs[0], 0);
+    return converter.convert(doc, 0);
 }
 
 }  // namespace

@@ -128,6 +128,13 @@ std::string Certificate::pem() const {
 
 std::string Certificate::subject() const { return rfc2253(X509_get_subject_name(native(*this))); }
 std::string Certificate::issuer() const { return rfc2253(X509_get_issuer_name(native(*this))); }
+std::string Certificate::subject_oneline() const {
+    char* s = X509_NAME_oneline(X509_get_subject_name(native(*this)), nullptr, 0);
+    if (s == nullptr) throw_openssl(ErrorKind::internal, "certificate: subject");
+    std::string out(s);
+    OPENSSL_free(s);
+    return out;
+}
 
 std::optional<std::string> Certificate::subject_attribute(std::string_view short_name) const {
     int nid = OBJ_txt2nid(std::string(short_name).c_str());

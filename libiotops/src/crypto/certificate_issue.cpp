@@ -173,6 +173,12 @@ Certificate issue_certificate(const CertificateSpec& spec, const PublicKey& subj
     add_d2i_extension(x.get(), NID_authority_key_identifier, aki.get(), false);
 
     if (spec.masa_url) add_ia5_extension(x.get(), oid::masa_url, *spec.masa_url);
+    static const std::uint8_t der_null[] = {0x05, 0x00};
+    if (spec.ocsp_nocheck) add_raw_extension(x.get(), "1.3.6.1.5.5.7.48.1.5", der_null, false);
+    if (spec.no_rev_avail) {
+        if (spec.is_ca) throw Error(ErrorKind::usage, "issue certificate: noRevAvail is not allowed in CA certificates (RFC 9608)");
+        add_raw_extension(x.get(), "2.5.29.56", der_null, false);
+    }
     if (spec.mud_url) add_ia5_extension(x.get(), oid::mud_url, *spec.mud_url);
     if (spec.mud_signer) {
         X509NamePtr signer = to_x509_name(*spec.mud_signer);

@@ -1,8 +1,7 @@
-// HTTPS GET with cpp-httplib: server certificates checked against the given anchors, the MUD file
+// HTTPS GET: server certificates checked against the given anchors, the MUD file
 // validated and its signature verified before it is cached or returned.
 #include "iotops/mud/fetch.hpp"
 
-#include <httplib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,40 +11,24 @@
 #include "iotops/core/file.hpp"
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/cms.hpp"
+#include "iotops/crypto/http.hpp"
 #include "iotops/mud/url.hpp"
 
 namespace iotops::mud {
 namespace {
 
-struct Response {
-    Bytes body;
-    std::string content_type;
-};
-
-Response get(const std::string& url, const char* accept, const FetchOptions& o) {
+Bytes get(const std::string& url, const char* accept, const FetchOptions& o) {
     if (url.rfind("https://", 0) != 0) throw Error(ErrorKind::usage, "fetch: '" + url + "' is not an https URL");
-    auto path_start = url.find('/', 8);
-    std::string origin = url.substr(0, path_start);
-    std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
-    httplib::Client client(origin);
-    client.enable_server_certificate_verification(true);
-    if (!o.tls_ca_file.empty()) client.set_ca_cert_path(o.tls_ca_file);
-    client.set_connection_timeout(o.timeout_seconds, 0);
-    client.set_read_timeout(o.timeout_seconds, 0);
-    client.set_follow_location(false);
-    httplib::Headers headers{{"Accept", accept}, {"User-Agent", std::string("iotops-iot-mud/") + IOTOPS_VERSION}};
-    auto res = client.Get(path, headers);
-    if (!res) {
-        std::string why = httplib::to_string(res.error());
-        if (auto v = client.get_openssl_verify_result(); v != 0) why += " (certificate verification failed)";
-        throw Error(ErrorKind::unreachable, "fetch: " + url + ": " + why);
+    crypto::HttpOptions http;
+    http.ca_file = o.tls_ca_file;
+    http.timeout_seconds = o.timeout_seconds;
+    http.max_size = 16u << 20;  // a MUD file or its signature; far more than either needs
+    http.headers = {{"Accept", accept}};
+    try {
+        return crypto::http_fetch(url, http);
+    } catch (const Error& e) {
+        throw Error(e.kind(), std::string("fetch: ") + e.what());
     }
-    if (res->status != 200)
-        throw Error(ErrorKind::protocol, "fetch: " + url + ": HTTP status " + std::to_string(res->status));
-    Response r;
-    r.body.assign(res->body.begin(), res->body.end());
-    r.content_type = res->get_header_value("Content-Type");
-    return r;
 }
 
 std::string cache_key(const std::string& url) {
@@ -93,12 +76,12 @@ Fetched fetch(const std::string& mud_url, const FetchOptions& o) {
     }
     Mud m;
     if (!fresh) {
-        f.mud = get(mud_url, "application/mud+json", o).body;
+        f.mud = get(mud_url, "application/mud+json", o);
         m = load(f.mud, o.validate);
         if (m.url != mud_url)
             throw Error(ErrorKind::negative, "fetch: the file's mud-url '" + m.url + "' is not the URL fetched '" + mud_url + "'");
         f.signature_url = signature_url(m.url, m.signature);
-        sig = crypto::cms::to_der(get(f.signature_url, "application/pkcs7-signature", o).body);
+        sig = crypto::cms::to_der(get(f.signature_url, "application/pkcs7-signature", o));
     } else {
         m = load(f.mud, o.validate);
         f.signature_url = signature_url(m.url, m.signature);

@@ -360,9 +360,10 @@ private:
             if (u.rfind("file://", 0) == 0) return read_file(u.substr(7));
             if (u.rfind("file:", 0) == 0) return read_file(u.substr(5));
             if (u.rfind("http://", 0) == 0 || u.rfind("https://", 0) == 0) {
-                crypto::HttpGetOptions http;
+                crypto::HttpOptions http;
                 http.ca_file = options_.https_ca_file;
-                return crypto::http_get(u, http);
+                http.follow_redirects = true;
+                return crypto::http_fetch(u, http);
             }
         } catch (const Error& e) {
             fail(ReportReason::operation_failed, code_operation, std::string("fetch: ") + e.what());

@@ -11,11 +11,17 @@ import threading
 TIMEOUT = 1.0
 
 
-def serve_tcp(addr, port):
-    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_STREAM)
+def listen(proto, addr, port):
+    kind = socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, kind)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
-    s.listen(16)
+    if proto == "tcp":
+        s.listen(16)
+    return s
+
+
+def serve_tcp(s):
     while True:
         c, _ = s.accept()
         try:
@@ -24,9 +30,7 @@ def serve_tcp(addr, port):
             c.close()
 
 
-def serve_udp(addr, port):
-    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((addr, port))
+def serve_udp(s):
     while True:
         data, peer = s.recvfrom(2048)
         s.sendto(data, peer)
@@ -40,7 +44,8 @@ def main(argv):
             proto, rest = spec.split(":", 1)
             addr, port = rest.rsplit(":", 1)
             fn = serve_tcp if proto == "tcp" else serve_udp
-            t = threading.Thread(target=fn, args=(addr, int(port)), daemon=True)
+            # bound before "ready" is printed, so no flow races the listener
+            t = threading.Thread(target=fn, args=(listen(proto, addr, int(port)),), daemon=True)
             t.start()
             threads.append(t)
         print("ready", flush=True)

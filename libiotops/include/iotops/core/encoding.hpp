@@ -1,4 +1,4 @@
-// Hex, base64 and base64url as real artifacts carry them.
+// Hex, base64 and base64url as real artifacts carry them, and the UTF-8 check text must pass.
 #pragma once
 #include <string>
 #include <string_view>
@@ -18,5 +18,8 @@ std::string base64url_encode(ByteView data);  // RFC 4648 section 5, unpadded
 Bytes base64_decode(std::string_view text);
 // Strict base64url without padding, as JWS requires: one canonical string per byte sequence.
 Bytes base64url_decode_strict(std::string_view text);
+
+// Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool valid_utf8(std::string_view text);
 
 }  // namespace iotops

@@ -53,6 +53,7 @@ public:
     std::string pem() const;
     std::string subject() const;  // RFC 2253 string
     std::string issuer() const;
+    std::string subject_oneline() const;  // OpenSSL's one-line form, as index.txt holds it: /CN=a/serialNumber=b
     std::optional<std::string> subject_attribute(std::string_view short_name) const;  // e.g. "serialNumber"
     std::string serial_hex() const;  // upper-case hex, no separators
     Time not_before() const;
@@ -99,6 +100,8 @@ struct CertificateSpec {
     std::optional<std::string> masa_url;
     std::optional<std::string> mud_url;
     std::optional<Name> mud_signer;
+    bool ocsp_nocheck = false;  // id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1), for delegated OCSP responders
+    bool no_rev_avail = false;  // id-ce-noRevAvail (RFC 9608), for end-entity certificates without revocation
     Hash hash = Hash::sha256;  // ignored for Ed25519 issuers
 };
 
