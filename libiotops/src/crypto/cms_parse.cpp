@@ -7,7 +7,6 @@
 #include <cstring>
 #include <limits>
 #include <string>
-#include <unordered_map>
 
 #include "crypto/cms_common.hpp"
 #include "crypto/der.hpp"
@@ -92,22 +91,17 @@ CmsPtr load_with_shared_certificates(ByteView der) {
         ERR_clear_error();
         return nullptr;
     }
-    thread_local std::unordered_map<std::string, X509Ptr> decoded;
     for (ByteView c : certificates) {
-        std::string key(c.begin(), c.end());
-        auto it = decoded.find(key);
-        if (it == decoded.end()) {
-            const unsigned char* q = c.data();
-            X509Ptr x(d2i_X509(nullptr, &q, static_cast<long>(c.size())));
-            if (!x || q != c.data() + c.size()) {
-                ERR_clear_error();
-                return nullptr;
-            }
-            if (decoded.size() >= 64) decoded.clear();
-            it = decoded.emplace(std::move(key), std::move(x)).first;
+        // Certificate::load keeps what each thread decoded from DER.
+        std::optional<Certificate> cert;
+        try {
+            cert = Certificate::load(c);
+        } catch (const Error&) {
+            ERR_clear_error();
+            return nullptr;
         }
         // Refused for a certificate carried twice: the whole decoding keeps such a list as it is.
-        if (CMS_add1_cert(cms.get(), it->second.get()) != 1) {
+        if (CMS_add1_cert(cms.get(), native(*cert)) != 1) {
             ERR_clear_error();
             return nullptr;
         }
