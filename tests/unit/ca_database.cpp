@@ -66,6 +66,8 @@ TEST_CASE("malformed lines name the line") {
     bad("R\t261224134853Z\t261124134853Z,bogus\t1003\tunknown\t/CN=a", "unknown revocation reason");
     bad("R\t261224134853Z\t261124134853Z,keyTime\t1003\tunknown\t/CN=a", "needs a value");
     bad("V\t261224134853Z\t261124134853Z\t1003\tunknown\t/CN=a", "has a revocation date");
+    bad("V\t261224134853Z\t\t1003\tunknown\t/CN=a\r\r", "carriage return inside a field");
+    CHECK(parse_index_line("V\t261224134853Z\t\t1003\tunknown\t/CN=a\r", 1).subject == "/CN=a");  // CRLF file
 }
 
 TEST_CASE("reasons by name and code") {

@@ -135,7 +135,9 @@ Entry parse_index_line(std::string_view line, std::size_t line_no, std::string_v
     auto bad = [&](const std::string& why) -> Error {
         return Error(ErrorKind::malformed, std::string(file_name) + " line " + std::to_string(line_no) + ": " + why);
     };
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // a file edited on Windows
+    // any other carriage return would not survive being written back and read again
+    if (line.find('\r') != std::string_view::npos) throw bad("carriage return inside a field");
     std::string_view f[7];
     std::size_t n = split(line, '\t', f, 7);
     if (n != 6)
