@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <charconv>
 #include <sstream>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
@@ -62,8 +62,7 @@ private:
     // JSON carries only UTF-8, and a report must be able to quote any value back.
     const std::string& text_of(const YAML::Node& n) const {
         const std::string& s = n.Scalar();
-        if (!valid_utf8(s))
-            fail(n.Mark(), "not UTF-8 text");
+        if (!valid_utf8(s)) fail(n.Mark(), "not UTF-8 text");
         return s;
     }
 
@@ -123,7 +122,8 @@ Json load(std::string_view text, std::string_view what) {
         DocumentCounter counter;
         if (parser.HandleNextDocument(counter) && parser.HandleNextDocument(counter)) {
             // a second document that starts where the first did consumed nothing: unparseable text
-            if (counter.starts[0].pos == counter.starts[1].pos) converter.fail(counter.starts[0], "not a YAML document");
+            const auto& at = counter.starts;
+            if (at.size() == 2 && at[0].pos == at[1].pos) converter.fail(at[0], "not a YAML document");
             throw_malformed(std::string(what) + ": more than one YAML document");
         }
         doc = YAML::Load(std::string(text));
