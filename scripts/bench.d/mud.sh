@@ -1,5 +1,5 @@
 # Sourced by scripts/bench, which provides build, root, seconds, rounds, ensure_built, field, max,
-# ratio, cpu_seconds and cpu_time.
+# ratio, openssl_ecdsap256, cpu_seconds and cpu_time.
 
 bench_mud() {
     ensure_built bench_mud

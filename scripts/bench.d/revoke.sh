@@ -1,5 +1,5 @@
 # Sourced by scripts/bench, which provides build, root, seconds, rounds, ensure_built, field, max,
-# ratio, cpu_seconds and cpu_time.
+# ratio, openssl_ecdsap256, cpu_seconds and cpu_time.
 
 # revoke sizes: BENCH_REVOKE_CRL_N (default 1000000), BENCH_REVOKE_STREAM_N (100000),
 # BENCH_REVOKE_CLIENTS (64); smaller numbers give a quick run.

@@ -1,5 +1,5 @@
 # Sourced by scripts/bench, which provides build, root, seconds, rounds, ensure_built, field, max,
-# ratio, cpu_seconds and cpu_time.
+# ratio, openssl_ecdsap256, cpu_seconds and cpu_time.
 # SUIT_BENCH_N manifests (default 100000); SUIT_BENCH_IMAGE_MIB for the digest image (default 1024).
 
 bench_suit() {
@@ -17,7 +17,7 @@ for i in range(int(sys.argv[1])):
             "image-size": 34768}}, {"vendor-identifier": 15}, {"class-identifier": 15}],
         "validate": [{"image-match": 15}], "invoke": [{"invoke": 2}]}))
 PY
-    local create=0 verify=0 ossl_sign=0 ossl_verify=0 round t line rate
+    local create=0 verify=0 ossl_sign=0 ossl_verify=0 round t rate
     for ((round = 1; round <= rounds; round++)); do
         t=$(cpu_seconds "$tmpdir/signed.cbor" "$suit" create --stream --jobs 1 --quiet --key "$keys/private_key.pem" "$tmpdir/descs.ndjson")
         rate=$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.1f", (t > 0) ? n / t : 0 }')
@@ -28,11 +28,10 @@ PY
         rate=$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.1f", (t > 0) ? n / t : 0 }')
         echo "round $round: verify $n in ${t}s CPU: $rate manifests/s"
         verify=$(max "$verify" "$rate")
-        line=$(openssl speed -seconds "$seconds" ecdsap256 2>/dev/null | grep 'ecdsa (nistp256)' | tail -1)
-        [[ -n $line ]] || { echo "bench: could not parse openssl speed output" >&2; exit 70; }
-        echo "openssl speed ecdsap256 round $round: sign/s=$(awk '{ print $(NF-1) }' <<<"$line") verify/s=$(awk '{ print $NF }' <<<"$line")"
-        ossl_sign=$(max "$ossl_sign" "$(awk '{ print $(NF-1) }' <<<"$line")")
-        ossl_verify=$(max "$ossl_verify" "$(awk '{ print $NF }' <<<"$line")")
+        openssl_ecdsap256
+        echo "openssl speed ecdsap256 round $round: sign/s=$speed_sign verify/s=$speed_verify"
+        ossl_sign=$(max "$ossl_sign" "$speed_sign")
+        ossl_verify=$(max "$ossl_verify" "$speed_verify")
     done
     printf '%-28s %12s %12s %7s\n' "best of $rounds" "iot-suit/s" "openssl/s" "ratio"
     printf '%-28s %12.1f %12.1f %7s\n' "create+sign (ES256)" "$create" "$ossl_sign" "$(ratio "$create" "$ossl_sign")"

@@ -1,5 +1,5 @@
 # Sourced by scripts/bench, which provides build, root, seconds, rounds, ensure_built, field, max,
-# ratio, cpu_seconds and cpu_time.
+# ratio, openssl_ecdsap256, cpu_seconds and cpu_time.
 # voucher: BENCH_VOUCHER_N vouchers (default 100000) signed then verified in one stream per format
 # with iot-voucher sign/verify --stream --jobs 1, against openssl speed ecdsap256 and against one
 # `openssl cms -sign` process per voucher (BENCH_VOUCHER_SAMPLE of them, default 200).
@@ -20,11 +20,8 @@ bench_voucher() {
         >"$tmp/run.ndjson"
     echo "== voucher: $n vouchers (P-256, pinned-domain-cert) signed then verified in one stream per format, --jobs 1"
 
-    local line ossl_sign ossl_verify
-    line=$(openssl speed -seconds "$seconds" ecdsap256 2>/dev/null | grep 'ecdsa (nistp256)' | tail -1)
-    [[ -n $line ]] || { echo "bench: could not parse openssl speed output" >&2; exit 70; }
-    ossl_sign=$(awk '{ print $(NF-1) }' <<<"$line")
-    ossl_verify=$(awk '{ print $NF }' <<<"$line")
+    openssl_ecdsap256
+    local ossl_sign=$speed_sign ossl_verify=$speed_verify
     echo "openssl speed ecdsap256 (same run): sign/s=$ossl_sign verify/s=$ossl_verify"
 
     printf '%-14s %10s %12s %12s %12s %7s\n' "format op" "wall s" "vouchers/s" "(cpu) /s" "openssl/s" "ratio"
