@@ -15,17 +15,7 @@ VENDOR=fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe
 CLASS=1492af14-2569-5e48-bf42-9b2d51f2ab45
 OTHER=00112233-4455-6677-8899-aabbccddeeff
 
-expect() {  # expect STATUS -- command...
-    local want=$1; shift 2
-    set +e; "$@" >"$tmp/out" 2>"$tmp/err"; local got=$?; set -e
-    if [[ $got -ne $want ]]; then
-        echo "FAIL: exit $got, expected $want: $*"; cat "$tmp/out" "$tmp/err"; exit 1
-    fi
-}
-check_json() {
-    /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert $1, r" "$tmp/out" ||
-        { echo "FAIL: summary does not satisfy: $1"; cat "$tmp/out"; exit 1; }
-}
+. "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 check_err() { grep -qF -- "$1" "$tmp/err" || { echo "FAIL: stderr lacks '$1'"; cat "$tmp/err"; exit 1; }; }
 tree_hash() {  # names, modes, sizes and contents of everything under a directory
     (cd "$1" && find . -printf '%p %m %s %y\n' | LC_ALL=C sort && find . -type f -exec sha256sum {} + | LC_ALL=C sort) | sha256sum
