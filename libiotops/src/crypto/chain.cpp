@@ -1,6 +1,5 @@
 // Certificate path validation at a chosen time.
 #include <algorithm>
-#include <cstring>
 #include <ctime>
 #include <string>
 #include <unordered_map>
@@ -12,14 +11,10 @@ namespace iotops::crypto {
 namespace {
 
 void append_der(std::string& key, X509* x) {
-    int len = i2d_X509(x, nullptr);
-    if (len <= 0) throw_openssl(ErrorKind::internal, "verify chain");
-    std::size_t at = key.size();
-    key.append(sizeof len, '\0');
-    std::memcpy(key.data() + at, &len, sizeof len);
-    key.resize(at + sizeof len + static_cast<std::size_t>(len));
-    auto* p = reinterpret_cast<unsigned char*>(key.data() + at + sizeof len);
-    i2d_X509(x, &p);
+    Bytes der = der_of(x, i2d_X509, "verify chain");
+    std::size_t len = der.size();  // each certificate length-prefixed, so no two lists give one key
+    key.append(reinterpret_cast<const char*>(&len), sizeof len);
+    key.append(der.begin(), der.end());
 }
 
 // Everything the result depends on: the time (to the second, as X.509 checks it), the EKU wanted and

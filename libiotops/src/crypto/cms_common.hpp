@@ -36,10 +36,6 @@ CMS_SignerInfo* sign_eddsa(CMS_ContentInfo* cms, X509* cert, EVP_PKEY* pkey, Byt
 // Returns why it fails, or nullopt when it verifies.
 std::optional<std::string> verify_signer_by_hand(CMS_SignerInfo* si, ByteView content);
 
-}  // namespace iotops::crypto::cms_detail
-
-namespace iotops::crypto::cms_detail {
-
 // A whole SignedData ContentInfo (DER) with one ECDSA signer identified by issuer and serial, signed
 // attributes contentType, signingTime and messageDigest, and these certificates.
 Bytes sign_ecdsa_der(ByteView content, const PrivateKey& key, X509* cert, const std::vector<X509*>& certificates,
