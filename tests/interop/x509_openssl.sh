@@ -23,7 +23,7 @@ grep -q "CMC Registration Authority" "$T/device.txt" || fail "no EKU cmcRA"
 grep -q "DNS:device.example.com" "$T/device.txt" || fail "no SAN"
 grep -q "Not After : Dec 31 23:59:59 9999 GMT" "$T/device.txt" || fail "notAfter is not 99991231235959Z"
 grep -A1 "X509v3 Key Usage: critical" "$T/device.txt" | grep -q "Digital Signature" || fail "key usage not critical"
-openssl asn1parse -in "$T/device.pem" | grep -q "GENERALIZEDTIME  *:99991231235959Z" || fail "notAfter not GeneralizedTime"
+grep -q "GENERALIZEDTIME  *:99991231235959Z" <<<"$(openssl asn1parse -in "$T/device.pem")" || fail "notAfter not GeneralizedTime"
 ski=$(openssl x509 -in "$T/ca.pem" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' ')
 aki=$(openssl x509 -in "$T/device.pem" -noout -ext authorityKeyIdentifier | tail -1 | tr -d ' ')
 [ -n "$ski" ] && [ "$ski" = "$aki" ] || fail "device AKI ($aki) is not the CA SKI ($ski)"
