@@ -26,15 +26,19 @@ std::vector<crypto::Certificate> Ca::certificates() const {
 
 crypto::Certificate Ca::issue(const crypto::Csr& csr) const {
     if (!csr.verify_signature()) throw Error(ErrorKind::malformed, "the CSR signature does not verify");
+    return issue_for(csr.subject_name(), csr.public_key());
+}
+
+crypto::Certificate Ca::issue_for(const crypto::Name& subject, const crypto::PublicKey& key) const {
     crypto::CertificateSpec spec;
-    spec.subject = csr.subject_name();
+    spec.subject = subject;
     if (spec.subject.empty()) throw Error(ErrorKind::malformed, "the CSR has an empty subject");
     Time start = now();
     spec.not_before = start - std::chrono::minutes(5);  // tolerate device clocks a little behind
     spec.not_after = std::min(Time(start + config_.validity), config_.certificate.not_after());
     spec.key_usage = crypto::ku_digital_signature;
     spec.ext_key_usage = {crypto::oid::kp_client_auth};
-    crypto::Certificate cert = crypto::issue_certificate(spec, csr.public_key(), config_.key, &config_.certificate);
+    crypto::Certificate cert = crypto::issue_certificate(spec, key, config_.key, &config_.certificate);
 
     ca::Entry e;
     e.not_after = cert.not_after();

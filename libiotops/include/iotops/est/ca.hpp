@@ -36,6 +36,8 @@ public:
     // after its index.txt line is durably written; Error(negative) when the database refuses it
     // (unique_subject and a valid certificate with this subject exists).
     crypto::Certificate issue(const crypto::Csr& csr) const;
+    // The same for a key that is not the CSR's (server-side key generation); no CSR check.
+    crypto::Certificate issue_for(const crypto::Name& subject, const crypto::PublicKey& key) const;
 
     // True when the certificate was signed by this CA and its database entry is valid (not
     // revoked, not expired).
