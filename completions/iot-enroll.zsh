@@ -5,6 +5,8 @@ _iot_enroll() {
     typeset -A opt_args
     local -a verbs
     verbs=(
+        'est:EST client (RFC 7030)\: '\''est cacerts|csrattrs|enroll|reenroll|serverkeygen'\'' against an EST server'
+        'registrar:Registrar\: '\''registrar serve'\'' answers EST (RFC 7030) with an embedded CA'
     )
     _arguments -C \
         '(- *)'{--help,-h}'[Print help and exit (also after a verb)]' \
@@ -17,6 +19,8 @@ _iot_enroll() {
         verb) _describe -t verbs verb verbs ;;
         args)
             case $words[1] in
+                est) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--url=[EST server, https\://host\:port (a path replaces /.well-known/est)]:value:_files' '--label=[EST label\: /.well-known/est/LABEL/...]:value:_files' '--ca-file=[PEM trust anchors for the EST server'\''s TLS certificate]:value:_files' '--insecure-bootstrap-cacerts[cacerts only\: do NOT verify the server; print the fingerprints to check out of band]' '--cert=[TLS client certificate (and chain), PEM; for reenroll the one to renew]:value:_files' '--key=[Key of --cert]:value:_files' '--key-pass=[Passphrase source for --key\: pass\:, env\:, file\:, fd\:]:value:_files' '--user=[HTTP basic authentication user]:value:_files' '--pass=[Password source for --user\: pass\:, env\:, file\:, fd\:]:value:_files' '--csr=[PKCS#10 request to send (PEM or DER) instead of making one]:value:_files' '--subject=[Subject of the CSR made here, e.g. '\''CN=dev,serialNumber=JADA1'\'']:value:_files' '--key-out=[Where the new private key goes (mode 0600)]:value:_files' '--retry-max=[How many 202 Retry-After answers to wait out (default 3)]:value:_files' '--timeout=[Seconds to connect and between reads (default 30)]:value:_files' {--output=,-o+}'[Write to FILE (atomically) instead of stdout]:value:_files' '--force[Write binary output to a terminal anyway]' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
+                registrar) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--tls-cert=[Server TLS certificate, then its chain (PEM)]:value:_files' '--tls-key=[Key of --tls-cert]:value:_files' '--ca-cert=[CA certificate that issues LDevIDs, then its chain (PEM)]:value:_files' '--ca-key=[Key of --ca-cert]:value:_files' '--pass=[Passphrase source for the keys\: pass\:, env\:, file\:, fd\:]:value:_files' '--db=[index.txt of the CA database (created when missing), as iot-revoke uses it]:value:_files' '--certs-dir=[Also write each issued certificate there as SERIAL.pem]:value:_files' '--valid=[Validity of issued certificates, e.g. 365d (default 365d)]:value:_files' '--client-ca=[Trust anchors for TLS client certificates (IDevID CAs); repeatable]:value:_files' '--users=[HTTP basic users\: lines '\''user\:HASH'\'' (openssl passwd -6)]:value:_files' '--label=[Accept /.well-known/est/LABEL/...; repeatable]:value:_files' '--csr-attr=[csrattrs entry OID or OID=VALUE-OID\[,...\]; repeatable]:value:_files' '--audit-log=[Append one NDJSON line per enrolment attempt]:value:_files' '--host=[Address to listen on (default 127.0.0.1)]:value:_files' '--port=[Port (default 0\: any free port, printed on stderr)]:value:_files' '--threads=[Worker threads (default 16)]:value:_files' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
             esac ;;
     esac
 }
