@@ -1,0 +1,9 @@
+// The verbs of iot-enroll, one file each.
+#pragma once
+#include "common/tool.hpp"
+
+namespace iotops::enroll_cli {
+
+void add_provision(cli::Tool& tool);
+
+}  // namespace iotops::enroll_cli
