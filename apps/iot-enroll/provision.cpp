@@ -25,7 +25,7 @@ struct Opts {
     std::string masa_url, mud_url, subject, key_type = "p256", valid;
     std::string out_dir;
     bool force = false;
-    std::string serial;
+    std::optional<std::string> serial;
     bool stream = false;
     cli::InputOptions in;
     cli::OutputOptions out;
@@ -152,7 +152,7 @@ int run_stream(const Opts& o, const est::ManufacturerCa& ca, const est::Provisio
 }
 
 int run(const Opts& o, cli::Context& ctx) {
-    if (o.stream == !o.serial.empty())
+    if (o.stream == o.serial.has_value())
         throw Error(ErrorKind::usage, "provision: give --serial for one device or --stream for many");
     if (!o.stream && o.in.path != "-") throw Error(ErrorKind::usage, "provision: FILE is read only with --stream");
     est::ProvisionOptions p = provision_options(o);
@@ -162,7 +162,7 @@ int run(const Opts& o, cli::Context& ctx) {
     est::check_provision_options(ca, p);
     if (o.stream) return run_stream(o, ca, p, ctx);
 
-    nlohmann::json record = result_record(est::provision_device(ca, p, {o.serial, std::nullopt}));
+    nlohmann::json record = result_record(est::provision_device(ca, p, {*o.serial, std::nullopt}));
     if (o.out.path != "-") {
         cli::write_output(o.out, as_bytes(record.dump() + "\n"), cli::Content::text);
     } else {

@@ -89,8 +89,8 @@ std::optional<std::string> serial_number_problem(std::string_view serial) {
         if (c < 0x20 || c == 0x7f) return "contains a control character";
         if (c == '/') return "contains '/', and it names the device directory";
         if (!printable_string_char(c)) {
-            std::string shown = c < 0x80 ? std::string(1, static_cast<char>(c)) : "a non-ASCII byte";
-            return "contains '" + shown + "', which a PrintableString (X520SerialNumber) cannot hold";
+            std::string shown = c < 0x80 ? "'" + std::string(1, static_cast<char>(c)) + "'" : "a non-ASCII byte";
+            return "contains " + shown + ", which a PrintableString (X520SerialNumber) cannot hold";
         }
     }
     if (serial == "." || serial == "..") return "is '" + std::string(serial) + "', not a directory name";
