@@ -3,7 +3,7 @@
 #include <iostream>
 #include <memory>
 
-#include "est_verbs.hpp"
+#include "verbs.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/http_server.hpp"
 #include "iotops/crypto/passphrase.hpp"
