@@ -10,8 +10,8 @@
 namespace iotops::est {
 namespace {
 
+using detail::answer;
 using detail::refuse;
-using detail::Refusal;
 
 const std::vector<voucher::Format> offered = {voucher::Format::cms, voucher::Format::jws, voucher::Format::cose};
 
@@ -20,21 +20,6 @@ const std::vector<voucher::Format> offered = {voucher::Format::cms, voucher::For
 const crypto::Certificate& pinned_cert(const std::vector<crypto::Certificate>& chain, const OwnershipDomain* domain) {
     if (domain && domain->pin == PinChoice::end_entity) return chain.front();
     return chain.back();
-}
-
-// Every answer goes through here: refusals become their status, anything unexpected a 500.
-template <typename F>
-BrskiReply answer(F&& f) {
-    try {
-        return f();
-    } catch (const Refusal& r) {
-        return BrskiReply::text(r.status, r.reason);
-    } catch (const Error& e) {
-        if (e.kind() == ErrorKind::malformed) return BrskiReply::text(400, std::string("malformed voucher-request: ") + e.what());
-        return BrskiReply::text(500, std::string("internal error: ") + e.what());
-    } catch (const std::exception& e) {
-        return BrskiReply::text(500, std::string("internal error: ") + e.what());
-    }
 }
 
 }  // namespace

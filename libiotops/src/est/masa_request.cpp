@@ -92,8 +92,6 @@ bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Cert
 
 }  // namespace
 
-void refuse(int status, std::string reason) { throw Refusal{status, std::move(reason)}; }
-
 voucher::Format request_format(const BrskiRequest& r) {
     auto f = voucher_format_of(r.content_type);
     if (!f)

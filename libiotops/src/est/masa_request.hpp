@@ -10,15 +10,10 @@
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/est/brski_http.hpp"
+#include "est/refusal.hpp"
 #include "iotops/voucher/envelope.hpp"
 
 namespace iotops::est::detail {
-
-struct Refusal {
-    int status;
-    std::string reason;
-};
-[[noreturn]] void refuse(int status, std::string reason);
 
 struct CheckedRvr {
     voucher::Envelope rvr;
