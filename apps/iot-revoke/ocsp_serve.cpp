@@ -1,9 +1,6 @@
 // ocsp serve: an RFC 6960 responder over HTTP GET and POST for one or more issuers, each with its
 // database, signing as the CA or a delegated responder. Nonce-less responses are cached until the
 // database changes or half their validity has passed; GET answers carry RFC 5019 caching headers.
-#include <httplib.h>
-#include <signal.h>
-
 #include <iostream>
 #include <memory>
 #include <semaphore>
@@ -12,6 +9,7 @@
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/certificate.hpp"
+#include "iotops/crypto/http_server.hpp"
 #include "iotops/crypto/passphrase.hpp"
 #include "ocsp_store.hpp"
 #include "verbs.hpp"
@@ -88,62 +86,44 @@ int run(const Opts& o, cli::Context& ctx) {
         if (r->status == ocsp::ResponseStatus::successful && r->cacheable) store->remember(body, r);
         return r;
     };
-    auto reply = [](httplib::Response& res, const ocsp::Response& r, bool get) {
-        res.set_content(std::string(r.der.begin(), r.der.end()), "application/ocsp-response");
+    auto reply = [](const ocsp::Response& r, bool get) {
+        crypto::ServerResponse res;
+        res.content_type = "application/ocsp-response";
+        res.body = r.der;
         if (get && r.status == ocsp::ResponseStatus::successful && r.cacheable && r.next_update) {
             auto max_age = std::chrono::duration_cast<std::chrono::seconds>(*r.next_update - now()).count();
-            res.set_header("Cache-Control", "max-age=" + std::to_string(std::max<long long>(0, max_age)) +
-                                                ", public, no-transform, must-revalidate");
-            res.set_header("Last-Modified", http_date(r.this_update));
-            res.set_header("Expires", http_date(*r.next_update));
-            res.set_header("ETag", "\"" + hex_encode(crypto::digest(crypto::Hash::sha256, r.der)) + "\"");
+            res.headers = {{"Cache-Control", "max-age=" + std::to_string(std::max<long long>(0, max_age)) +
+                                                 ", public, no-transform, must-revalidate"},
+                           {"Last-Modified", http_date(r.this_update)},
+                           {"Expires", http_date(*r.next_update)},
+                           {"ETag", "\"" + hex_encode(crypto::digest(crypto::Hash::sha256, r.der)) + "\""}};
         }
+        return res;
     };
 
-    httplib::Server svr;
-    unsigned threads = std::max(1u, o.threads);
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    svr.set_keep_alive_max_count(10000);
-    svr.set_tcp_nodelay(true);  // headers and body go out in two writes: no Nagle delay between them
-    svr.set_payload_max_length(64 * 1024);
-    svr.Post(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
-        reply(res, *answer(req.body), false);
+    crypto::ServerOptions so;
+    so.threads = std::max(1u, o.threads);
+    so.max_body = 64 * 1024;
+    crypto::HttpServer svr(so);
+    svr.handle("POST", R"(/.*)", [&](const crypto::ServerRequest& req) {
+        return reply(*answer(std::string(req.body.begin(), req.body.end())), false);
     });
-    svr.Get(R"(/(.+))", [&](const httplib::Request& req, httplib::Response& res) {
-        std::string b64 = req.matches[1];
+    svr.handle("GET", R"(/(.+))", [&](const crypto::ServerRequest& req) {
         Bytes der;
         try {
-            der = base64_decode(b64);
+            der = base64_decode(std::string_view(req.path).substr(1));
         } catch (const Error&) {
             ocsp::Response bad;
             bad.status = ocsp::ResponseStatus::malformed_request;
             bad.der = ocsp::Responder::error_response(bad.status);
-            reply(res, bad, true);
-            return;
+            return reply(bad, true);
         }
-        reply(res, *answer(std::string(der.begin(), der.end())), true);
+        return reply(*answer(std::string(der.begin(), der.end())), true);
     });
 
-    int port = o.port;
-    if (port == 0) port = svr.bind_to_any_port(o.host);
-    else if (!svr.bind_to_port(o.host, port)) port = -1;
-    if (port < 0) throw Error(ErrorKind::io, "ocsp serve: cannot listen on " + o.host + ":" + std::to_string(o.port));
-
-    // SIGINT/SIGTERM end the server cleanly.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::thread stopper([&svr, set] {
-        int sig = 0;
-        sigwait(&set, &sig);
-        svr.stop();
-    });
+    int port = svr.bind(o.host, o.port);
     *ctx.err << ctx.tool << ": ocsp: listening on http://" << o.host << ":" << port << "/" << std::endl;
-    svr.listen_after_bind();
-    pthread_kill(stopper.native_handle(), SIGTERM);
-    stopper.join();
+    svr.run();
     return 0;
 }
 

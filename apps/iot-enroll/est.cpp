@@ -1,0 +1,175 @@
+// est cacerts|csrattrs|enroll|reenroll|serverkeygen: an RFC 7030 client.
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "common/output.hpp"
+#include "verbs.hpp"
+#include "iotops/core/encoding.hpp"
+#include "iotops/core/error.hpp"
+#include "iotops/core/file.hpp"
+#include "iotops/crypto/passphrase.hpp"
+#include "iotops/est/client.hpp"
+
+namespace iotops::enroll_cli {
+
+namespace {
+
+struct Opts {
+    std::string action;
+    std::string url, label, ca_file;
+    bool insecure_bootstrap = false;
+    std::string cert, key, key_pass;
+    std::string user, pass;
+    std::string csr, subject, key_out;
+    unsigned retry_max = 3;
+    int timeout = 30;
+    cli::OutputOptions out;
+};
+
+std::string pem_all(const std::vector<crypto::Certificate>& certs) {
+    std::string s;
+    for (const auto& c : certs) s += c.pem();
+    return s;
+}
+
+crypto::HttpOptions http_options(const Opts& o) {
+    crypto::HttpOptions h;
+    h.timeout_seconds = o.timeout;
+    if (o.insecure_bootstrap) {
+        if (o.action != "cacerts")
+            throw Error(ErrorKind::usage, "est: --insecure-bootstrap-cacerts is only for 'est cacerts'");
+        if (!o.ca_file.empty()) throw Error(ErrorKind::usage, "est: --insecure-bootstrap-cacerts and --ca-file exclude each other");
+        h.provisional = true;
+    } else {
+        if (o.ca_file.empty())
+            throw Error(ErrorKind::usage, "est: --ca-file is required to verify the EST server",
+                        "to fetch the CA certificates the first time, use 'est cacerts --insecure-bootstrap-cacerts' and check the fingerprints out of band");
+        (void)crypto::Certificate::load_all_file(o.ca_file);  // a missing or broken file fails here, clearly
+        h.ca_file = o.ca_file;
+    }
+    if (!o.cert.empty() || !o.key.empty()) {
+        if (o.cert.empty() || o.key.empty()) throw Error(ErrorKind::usage, "est: --cert and --key go together");
+        std::optional<std::string> kp;
+        if (!o.key_pass.empty()) kp = crypto::read_passphrase(o.key_pass);
+        h.client_certificates = crypto::Certificate::load_all_file(o.cert);
+        h.client_key = crypto::PrivateKey::load_file(o.key, kp);
+    }
+    if (!o.user.empty()) {
+        if (o.pass.empty()) throw Error(ErrorKind::usage, "est: --user needs --pass (pass:, env:, file: or fd:)");
+        h.basic_auth = std::make_pair(o.user, crypto::read_passphrase(o.pass));
+    } else if (!o.pass.empty()) {
+        throw Error(ErrorKind::usage, "est: --pass needs --user");
+    }
+    return h;
+}
+
+void print_fingerprints(cli::Context& ctx, const char* what, const std::vector<crypto::Certificate>& certs) {
+    for (const auto& c : certs)
+        *ctx.err << ctx.tool << ": WARNING: " << what << ": " << c.subject() << "\n"
+                 << ctx.tool << ": WARNING:   SHA-256 " << hex_encode(c.fingerprint_sha256(), true) << "\n";
+}
+
+int run(const Opts& o, cli::Context& ctx) {
+    est::ClientConfig cfg;
+    cfg.url = o.url;
+    cfg.label = o.label;
+    cfg.retry_max = o.retry_max;
+    cfg.http = http_options(o);
+    if (o.action == "reenroll" && cfg.http.client_certificates.empty())
+        throw Error(ErrorKind::usage, "est reenroll: --cert and --key (the certificate to renew) are required");
+
+    // The CSR: given, or made here from --subject (enroll, serverkeygen) or the certificate
+    // being renewed (reenroll) with a new key or, for a renewal without --key-out, the old key.
+    std::optional<crypto::PrivateKey> new_key;
+    auto make_csr = [&]() -> crypto::Csr {
+        if (!o.csr.empty()) {
+            if (!o.subject.empty()) throw Error(ErrorKind::usage, "est: --csr and --subject exclude each other");
+            crypto::Csr c = crypto::Csr::load(read_file(o.csr));
+            if (!c.verify_signature()) throw Error(ErrorKind::malformed, "est: " + o.csr + ": the CSR signature does not verify");
+            return c;
+        }
+        crypto::Name subject;
+        if (o.action == "reenroll") {
+            if (!o.subject.empty()) throw Error(ErrorKind::usage, "est reenroll: the subject is the renewed certificate's; drop --subject");
+            subject = crypto::parse_name(cfg.http.client_certificates.front().subject());
+        } else {
+            if (o.subject.empty()) throw Error(ErrorKind::usage, "est " + o.action + ": give --subject or --csr");
+            subject = crypto::parse_name(o.subject);
+        }
+        if (o.action == "enroll" && o.key_out.empty())
+            throw Error(ErrorKind::usage, "est enroll: --key-out is required when the key is made here (no --csr)");
+        if (o.action == "reenroll" && o.key_out.empty()) return crypto::Csr::create(subject, *cfg.http.client_key);
+        new_key = crypto::PrivateKey::generate(crypto::KeyType::p256);
+        return crypto::Csr::create(subject, *new_key);
+    };
+
+    est::Client client(cfg);
+    if (o.action == "cacerts") {
+        est::CaCertsAnswer a = client.cacerts();
+        if (o.insecure_bootstrap) {
+            *ctx.err << ctx.tool << ": WARNING: the EST server was NOT verified (--insecure-bootstrap-cacerts).\n"
+                     << ctx.tool << ": WARNING: compare these fingerprints with ones obtained out of band before trusting them:\n";
+            print_fingerprints(ctx, "server certificate", a.server_chain);
+            print_fingerprints(ctx, "CA certificate", a.certificates);
+        }
+        cli::write_output(o.out, as_bytes(pem_all(a.certificates)), cli::Content::text);
+        return 0;
+    }
+    if (o.action == "csrattrs") {
+        auto attrs = client.csrattrs();
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& a : attrs.value_or(std::vector<crypto::CsrAttr>{}))
+            j.push_back(a.values.empty() ? nlohmann::json{{"oid", a.oid}} : nlohmann::json{{"oid", a.oid}, {"values", a.values}});
+        cli::write_output(o.out, as_bytes(j.dump() + "\n"), cli::Content::text);
+        return 0;
+    }
+    if (o.action == "serverkeygen") {
+        if (o.key_out.empty()) throw Error(ErrorKind::usage, "est serverkeygen: --key-out is required");
+        crypto::Csr csr = make_csr();
+        est::ServerKey sk = client.serverkeygen(csr);
+        crypto::write_private_key_file(o.key_out, sk.key);
+        cli::write_output(o.out, as_bytes(pem_all(sk.certificates)), cli::Content::text);
+        return 0;
+    }
+    crypto::Csr csr = make_csr();
+    if (new_key && o.key_out.empty()) throw Error(ErrorKind::internal, "est: a new key without --key-out");
+    auto certs = o.action == "enroll" ? client.simpleenroll(csr) : client.simplereenroll(csr);
+    if (!(certs.front().public_key() == csr.public_key()))
+        throw Error(ErrorKind::protocol, "EST " + o.action + ": the certificate returned is not for the key requested");
+    // The key only once the certificate for it is here: a refused enrolment leaves no stray key.
+    if (new_key) crypto::write_private_key_file(o.key_out, *new_key);
+    cli::write_output(o.out, as_bytes(pem_all(certs)), cli::Content::text);
+    return 0;
+}
+
+}  // namespace
+
+void add_est(cli::Tool& tool) {
+    auto o = std::make_shared<Opts>();
+    CLI::App& verb = tool.add_verb(
+        "est", "EST client (RFC 7030): 'est cacerts|csrattrs|enroll|reenroll|serverkeygen' against an EST server",
+        [o](cli::Context& ctx) { return run(*o, ctx); });
+    verb.add_option("ACTION", o->action, "cacerts, csrattrs, enroll, reenroll or serverkeygen")
+        ->required()
+        ->check(CLI::IsMember({"cacerts", "csrattrs", "enroll", "reenroll", "serverkeygen"}));
+    verb.add_option("--url", o->url, "EST server, https://host:port (a path replaces /.well-known/est)")->required();
+    verb.add_option("--label", o->label, "EST label: /.well-known/est/LABEL/...");
+    verb.add_option("--ca-file", o->ca_file, "PEM trust anchors for the EST server's TLS certificate");
+    verb.add_flag("--insecure-bootstrap-cacerts", o->insecure_bootstrap,
+                  "cacerts only: do NOT verify the server; print the fingerprints to check out of band");
+    verb.add_option("--cert", o->cert, "TLS client certificate (and chain), PEM; for reenroll the one to renew");
+    verb.add_option("--key", o->key, "Key of --cert");
+    verb.add_option("--key-pass", o->key_pass, "Passphrase source for --key: pass:, env:, file:, fd:");
+    verb.add_option("--user", o->user, "HTTP basic authentication user");
+    verb.add_option("--pass", o->pass, "Password source for --user: pass:, env:, file:, fd:");
+    verb.add_option("--csr", o->csr, "PKCS#10 request to send (PEM or DER) instead of making one");
+    verb.add_option("--subject", o->subject, "Subject of the CSR made here, e.g. 'CN=dev,serialNumber=JADA1'");
+    verb.add_option("--key-out", o->key_out, "Where the new private key goes (mode 0600)");
+    verb.add_option("--retry-max", o->retry_max, "How many 202 Retry-After answers to wait out (default 3)");
+    verb.add_option("--timeout", o->timeout, "Seconds to connect and between reads (default 30)");
+    cli::add_output_options(verb, o->out);
+}
+
+}  // namespace iotops::enroll_cli

@@ -1,0 +1,115 @@
+// registrar serve: the EST side of a registrar (RFC 7030) with its embedded CA, over HTTPS.
+// Other registrar roles (BRSKI) add their routes next to est::Registrar::add_routes below.
+#include <iostream>
+#include <memory>
+
+#include "verbs.hpp"
+#include "iotops/core/error.hpp"
+#include "iotops/crypto/http_server.hpp"
+#include "iotops/crypto/passphrase.hpp"
+#include "iotops/est/registrar.hpp"
+
+namespace iotops::enroll_cli {
+
+namespace {
+
+struct Opts {
+    std::string action;
+    std::string tls_cert, tls_key;
+    std::string ca_cert, ca_key, db, certs_dir;
+    std::string pass;
+    std::vector<std::string> client_cas, labels, csr_attrs;
+    std::string users, audit_log;
+    std::string valid = "365d";
+    std::string host = "127.0.0.1";
+    int port = 0;
+    unsigned threads = 16;
+};
+
+// "OID" or "OID=VALUE-OID[,VALUE-OID...]"
+crypto::CsrAttr parse_csr_attr(const std::string& text) {
+    crypto::CsrAttr a;
+    std::size_t eq = text.find('=');
+    a.oid = text.substr(0, eq);
+    if (eq != std::string::npos) {
+        std::string rest = text.substr(eq + 1);
+        for (std::size_t at = 0; at <= rest.size();) {
+            std::size_t comma = rest.find(',', at);
+            a.values.push_back(rest.substr(at, comma - at));
+            if (comma == std::string::npos) break;
+            at = comma + 1;
+        }
+    }
+    return a;
+}
+
+int run(const Opts& o, cli::Context& ctx) {
+    if (o.tls_cert.empty() || o.tls_key.empty())
+        throw Error(ErrorKind::usage, "registrar serve: --tls-cert and --tls-key are required (EST runs over HTTPS only)");
+    if (o.ca_cert.empty() || o.ca_key.empty() || o.db.empty())
+        throw Error(ErrorKind::usage, "registrar serve: --ca-cert, --ca-key and --db are required");
+    std::optional<std::string> pass;
+    if (!o.pass.empty()) pass = crypto::read_passphrase(o.pass);
+
+    auto ca_certs = crypto::Certificate::load_all_file(o.ca_cert);
+    est::CaConfig cc{ca_certs.front(), crypto::PrivateKey::load_file(o.ca_key, pass),
+                     std::vector<crypto::Certificate>(ca_certs.begin() + 1, ca_certs.end()), o.db,
+                     parse_duration(o.valid), o.certs_dir};
+    auto ca = std::make_shared<est::Ca>(std::move(cc));
+
+    est::RegistrarConfig rc;
+    for (const auto& f : o.client_cas)
+        for (auto& c : crypto::Certificate::load_all_file(f)) rc.client_anchors.push_back(std::move(c));
+    if (!o.users.empty()) rc.users = est::Users::load_file(o.users);
+    rc.labels = o.labels;
+    for (const auto& a : o.csr_attrs) rc.csr_attrs.push_back(parse_csr_attr(a));
+    (void)crypto::encode_csr_attrs(rc.csr_attrs);  // a bad OID is a usage error now, not a 500 later
+    rc.audit_log = o.audit_log;
+    if (rc.client_anchors.empty() && rc.users.empty())
+        *ctx.err << ctx.tool << ": warning: registrar: no --client-ca and no --users: only certificates this CA "
+                 << "issued can enrol\n";
+    est::Registrar registrar(ca, std::move(rc));
+
+    crypto::ServerOptions so;
+    so.certificates = crypto::Certificate::load_all_file(o.tls_cert);
+    so.key = crypto::PrivateKey::load_file(o.tls_key, pass);
+    so.request_client_certificate = true;
+    so.threads = std::max(1u, o.threads);
+    crypto::HttpServer server(std::move(so));
+    registrar.add_routes(server);
+    // Further registrar routes (BRSKI requestvoucher, voucher_status, enrollstatus) go here.
+
+    int port = server.bind(o.host, o.port);
+    *ctx.err << ctx.tool << ": registrar: listening on https://" << o.host << ":" << port << "/" << std::endl;
+    server.run();
+    return 0;
+}
+
+}  // namespace
+
+void add_registrar(cli::Tool& tool) {
+    auto o = std::make_shared<Opts>();
+    CLI::App& verb = tool.add_verb("registrar", "Registrar: 'registrar serve' answers EST (RFC 7030) with an embedded CA",
+                                   [o](cli::Context& ctx) { return run(*o, ctx); });
+    verb.add_option("ACTION", o->action, "serve")->required()->check(CLI::IsMember({"serve"}));
+    verb.add_option("--tls-cert", o->tls_cert, "Server TLS certificate, then its chain (PEM)");
+    verb.add_option("--tls-key", o->tls_key, "Key of --tls-cert");
+    verb.add_option("--ca-cert", o->ca_cert, "CA certificate that issues LDevIDs, then its chain (PEM)");
+    verb.add_option("--ca-key", o->ca_key, "Key of --ca-cert");
+    verb.add_option("--pass", o->pass, "Passphrase source for the keys: pass:, env:, file:, fd:");
+    verb.add_option("--db", o->db, "index.txt of the CA database (created when missing), as iot-revoke uses it");
+    verb.add_option("--certs-dir", o->certs_dir, "Also write each issued certificate there as SERIAL.pem");
+    verb.add_option("--valid", o->valid, "Validity of issued certificates, e.g. 365d (default 365d)");
+    verb.add_option("--client-ca", o->client_cas, "Trust anchors for TLS client certificates (IDevID CAs); repeatable")
+        ->allow_extra_args(false);
+    verb.add_option("--users", o->users, "HTTP basic users: lines 'user:HASH' (openssl passwd -6)");
+    verb.add_option("--label", o->labels, "Accept /.well-known/est/LABEL/...; repeatable")->allow_extra_args(false);
+    verb.add_option("--csr-attr", o->csr_attrs, "csrattrs entry OID or OID=VALUE-OID[,...]; repeatable")
+        ->allow_extra_args(false);
+    verb.add_option("--audit-log", o->audit_log, "Append one NDJSON line per enrolment attempt");
+    verb.add_option("--host", o->host, "Address to listen on (default 127.0.0.1)");
+    verb.add_option("--port", o->port, "Port (default 0: any free port, printed on stderr)");
+    verb.add_option("--threads", o->threads, "Worker threads (default 16)");
+}
+
+}  // namespace iotops::enroll_cli
