@@ -42,7 +42,7 @@ est::PledgeOptions pledge_options(const Opts& o) {
     }
     p.format = voucher::parse_format(o.format);
     if (p.format != voucher::Format::cms && p.format != voucher::Format::jws)
-        throw Error(ErrorKind::usage, "pledge: --format is cms or jws");
+        throw Error(ErrorKind::usage, "pledge: --voucher-format is cms or jws");
     p.key_type = crypto::parse_key_type(o.key_type);
     p.timeout_seconds = o.timeout;
     p.record_http = o.verbose;
@@ -149,7 +149,7 @@ void add_pledge(cli::Tool& tool) {
     verb.add_option("--cert", o->cert, "IDevID certificate (instead of --device)");
     verb.add_option("--chain", o->chain, "IDevID certificate then its intermediates, shown in TLS");
     verb.add_option("--pass", o->pass, "Passphrase source for the IDevID key: pass:, env:, file:, fd:");
-    verb.add_option("--format", o->format, "Voucher-request format: cms (default) or jws")
+    verb.add_option("--voucher-format", o->format, "Voucher-request (and voucher) format: cms (default) or jws")
         ->check(CLI::IsMember({"cms", "jws"}));
     verb.add_option("--key-type", o->key_type, "LDevID key type: p256 (default), p384, ed25519");
     verb.add_option("--out", o->out, "Write ldevid.key, ldevid.pem, domain-ca.pem and the voucher here (--stream: DIR/SERIAL)");

@@ -30,7 +30,7 @@ void send_status(Transcript& t, crypto::HttpClient& http, const std::string& ste
         s["sent"] = body;
         crypto::HttpResponse r = t.post(http, path, "application/json", as_bytes(text));
         s["http-status"] = r.status;
-        if (r.status / 100 != 2) s["warning"] = "the registrar answered " + std::to_string(r.status) + ": " + reason_of(r);
+        if (r.status / 100 != 2) s["warning"] = "the registrar answered " + std::to_string(r.status) + ": " + answer_reason(r);
     });
 }
 
@@ -95,7 +95,7 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
             s["http-status"] = r.status;
             if (r.status != 200)
                 throw Error(kind_of_status(r.status),
-                            "the registrar answered " + std::to_string(r.status) + ": " + reason_of(r));
+                            "the registrar answered " + std::to_string(r.status) + ": " + answer_reason(r));
             s["content-type"] = r.content_type;
             out.voucher = r.body;
         }))
