@@ -19,9 +19,11 @@ std::optional<Check> find_check(const voucher::Report& r, const std::string& nam
 std::vector<crypto::Certificate> registrar_chain(const crypto::Certificate& signer,
                                                  const std::vector<crypto::Certificate>& carried, Time at) {
     std::vector<crypto::Certificate> chain{signer};
-    while (!chain.back().self_signed() && chain.size() <= carried.size()) {
+    while (chain.size() <= carried.size()) {
         bool found = false;
         for (const auto& c : carried) {
+            // Names only preselect (cheap); the signature decides.
+            if (c.subject() != chain.back().issuer()) continue;
             bool used = false;
             for (const auto& in : chain) used = used || in == c;
             if (used) continue;
@@ -60,6 +62,12 @@ bool has_spki(const std::vector<crypto::Certificate>& chain, const Bytes& spki) 
     return false;
 }
 
+bool has_cert(const std::vector<crypto::Certificate>& chain, const crypto::Certificate& cert) {
+    for (const auto& c : chain)
+        if (c == cert) return true;
+    return false;
+}
+
 // 5.5.5: the registrar the pledge saw (proximity-registrar-cert, or the cBRSKI public key forms)
 // must be in the chain that signed the RVR. False when the PVR names no registrar.
 bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Certificate>& chain) {
@@ -72,7 +80,8 @@ bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Cert
                 refuse(400, "the pledge voucher-request's proximity-registrar-cert is not a certificate");
             }
         }();
-        if (!has_spki(chain, pinned.public_key().spki_der()))
+        // The usual case, the very certificate, is settled without encoding keys.
+        if (!has_cert(chain, pinned) && !has_spki(chain, pinned.public_key().spki_der()))
             refuse(403, "the pledge voucher-request's proximity-registrar-cert (" + pinned.subject() +
                             ") is not in the chain that signed the registrar voucher-request");
         return true;
@@ -115,10 +124,17 @@ CheckedRvr check_rvr(const BrskiRequest& r, const RvrRules& rules) {
     const auto& v = out.rvr.voucher;
     if (v.kind() != voucher::Kind::voucher_request) refuse(400, "the body is a voucher, not a voucher-request");
 
-    // The registrar's signature, with the certificates it sent (5.5.2, 5.5.3).
+    // The registrar's signature, with the certificates it sent (5.5.2, 5.5.3). The PVR inside is
+    // checked below against the manufacturer's anchors, so the signature check leaves it out.
     voucher::VerifyOptions vo;
     vo.at = rules.at;
-    auto report = voucher::verify(out.rvr, vo);
+    voucher::Envelope signature_only = out.rvr;
+    if (v.leaves().contains("prior-signed-voucher-request")) {
+        auto leaves = v.leaves();
+        leaves.erase("prior-signed-voucher-request");
+        signature_only.voucher = voucher::Voucher::from_json({{std::string(voucher::top_level_name(v.kind())), leaves}});
+    }
+    auto report = voucher::verify(signature_only, vo);
     if (auto sig = find_check(report, "signature"); !sig || !sig->ok)
         refuse(403, "the registrar voucher-request's signature does not verify: " + (sig ? sig->message : std::string("no signature")));
     if (!report.signer) refuse(403, "the registrar voucher-request carries no certificate that verifies its signature");
