@@ -3,7 +3,7 @@ _iot_voucher() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            create|request|inspect|verify|sign|convert) verb="${COMP_WORDS[i]}"; break ;;
+            create|request|inspect|verify|sign|convert|serve) verb="${COMP_WORDS[i]}"; break ;;
         esac
     done
     case "$verb:$prev" in
@@ -78,6 +78,21 @@ _iot_voucher() {
         convert:--in-format) COMPREPLY=($(compgen -W "auto json cbor pem der base64" -- "$cur")); return ;;
         convert:--to) COMPREPLY=($(compgen -W "json cbor" -- "$cur")); return ;;
         convert:--output|convert:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--tls-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--idevid-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--policy) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--deny-list) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--audit-log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--format) COMPREPLY=($(compgen -W "cms jws" -- "$cur")); return ;;
+        serve:--valid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--port) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        serve:--threads) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     esac
     local opts
     case "$verb" in
@@ -87,12 +102,13 @@ _iot_voucher() {
         verify) opts="--help -h --in-format --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --kind --pvr-anchor --strict --stream --jobs -j --output -o --format --no-color --quiet -q" ;;
         sign) opts="--help -h --in-format --format --key --cert --chain --pass --alg --stream --output-format --jobs -j --output -o --force --no-color --quiet -q" ;;
         convert) opts="--help -h --in-format --to --output -o --force --no-color --quiet -q" ;;
+        serve) opts="--help -h --key --cert --chain --pass --tls-cert --tls-key --plain-http --idevid-ca --policy --any-registrar --deny-list --audit-log --format --valid --host --port --threads --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "create request inspect verify sign convert" -- "$cur"))
+        COMPREPLY=($(compgen -W "create request inspect verify sign convert serve" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/output.hpp"
-#include "est_verbs.hpp"
+#include "verbs.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/core/file.hpp"

@@ -11,5 +11,6 @@ int main(int argc, char** argv) {
     iotops::voucher_cli::add_verify(tool);
     iotops::voucher_cli::add_sign(tool);
     iotops::voucher_cli::add_convert(tool);
+    iotops::voucher_cli::add_serve(tool);
     return tool.run(argc, argv);
 }

@@ -10,5 +10,6 @@ void add_sign(cli::Tool& tool);
 void add_convert(cli::Tool& tool);
 void add_create(cli::Tool& tool);
 void add_request(cli::Tool& tool);
+void add_serve(cli::Tool& tool);
 
 }  // namespace iotops::voucher_cli

@@ -168,3 +168,29 @@ TEST_CASE("http: plain server, bad origins, unreachable peers") {
         CHECK(e.kind() == ErrorKind::unreachable);
     }
 }
+
+TEST_CASE("tls: a handshake alone shows the server chain and sends the client certificate") {
+    Identity domain = make_ca("Domain CA");
+    Identity registrar = make_leaf("registrar", domain);
+    Identity maker = make_ca("Manufacturer CA");
+    Identity pledge = make_leaf("pledge", maker);
+    ServerOptions so;
+    so.certificates = {registrar.cert, domain.cert};
+    so.key = registrar.key;
+    so.request_client_certificate = true;
+    Running running(so, [](HttpServer&) {});
+    HttpOptions o;
+    o.client_key = pledge.key;
+    o.client_certificates = {pledge.cert};
+    std::vector<Certificate> chain = tls_server_chain(running.origin, o);
+    REQUIRE(chain.size() == 2);
+    CHECK(chain[0] == registrar.cert);
+    CHECK(chain[1] == domain.cert);
+    CHECK_THROWS_AS(tls_server_chain("http://127.0.0.1:1", o), Error);
+    try {
+        tls_server_chain("https://127.0.0.1:1", o);
+        FAIL("expected an error");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::unreachable);
+    }
+}

@@ -3,17 +3,10 @@
 
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/http.hpp"
+#include "http_origin.hpp"
 #include "native.hpp"
 
 namespace iotops::crypto {
-
-namespace {
-
-struct Origin {
-    bool https = false;
-    std::string host;
-    int port = 0;
-};
 
 Origin parse_origin(const std::string& origin) {
     Origin o;
@@ -47,8 +40,6 @@ Origin parse_origin(const std::string& origin) {
     }
     return o;
 }
-
-}  // namespace
 
 struct HttpClient::Impl {
     std::string origin;

@@ -20,16 +20,6 @@ bool starts_with_ci(std::string_view s, std::string_view p) {
     return s.size() >= p.size() && strncasecmp(s.data(), p.data(), p.size()) == 0;
 }
 
-// The server's reason, made safe to print: the first line, printable ASCII, at most 200 bytes.
-std::string reason_of(const crypto::HttpResponse& r) {
-    std::string out;
-    for (std::uint8_t c : r.body) {
-        if (c == '\n' || out.size() >= 200) break;
-        if (c >= 0x20 && c < 0x7F) out += static_cast<char>(c);
-    }
-    return out.empty() ? "no reason given" : out;
-}
-
 Bytes decode_body(ByteView body, const std::string& what) {
     if (!body.empty() && body[0] == 0x30) return Bytes(body.begin(), body.end());
     try {
@@ -40,6 +30,16 @@ Bytes decode_body(ByteView body, const std::string& what) {
 }
 
 }  // namespace
+
+// The server's reason, made safe to print: the first line, printable ASCII, at most 200 bytes.
+std::string answer_reason(const crypto::HttpResponse& r) {
+    std::string out;
+    for (std::uint8_t c : r.body) {
+        if (c == '\n' || out.size() >= 200) break;
+        if (c >= 0x20 && c < 0x7F) out += static_cast<char>(c);
+    }
+    return out.empty() ? "no reason given" : out;
+}
 
 std::vector<crypto::Certificate> decode_certs_only_body(ByteView body, const std::string& what) {
     Bytes der = decode_body(body, what);
@@ -71,7 +71,7 @@ crypto::HttpResponse Client::request(const std::string& op, const crypto::Csr* c
     for (unsigned attempt = 0;; ++attempt) {
         crypto::HttpResponse r = csr ? http_.post(path(op), "application/pkcs10", as_bytes(b64)) : http_.get(path(op));
         if (r.status == 200 || (op == "csrattrs" && (r.status == 204 || r.status == 404))) return r;
-        std::string why = what + ": the server answered " + std::to_string(r.status) + ": " + reason_of(r);
+        std::string why = what + ": the server answered " + std::to_string(r.status) + ": " + answer_reason(r);
         switch (r.status) {
             case 202: {
                 if (attempt >= config_.retry_max)

@@ -61,6 +61,11 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// One TLS handshake with an https:// origin, presenting the client certificate of `options` when
+// set, and the certificates the server showed, leaf first. Nothing is verified: this is how a
+// BRSKI pledge learns the registrar's certificate before it can trust it (provisional TLS).
+std::vector<Certificate> tls_server_chain(const std::string& origin, const HttpOptions& options);
+
 // Splits "https://host:port/path?q" into origin and path ("/" when none). Error(usage) otherwise.
 std::pair<std::string, std::string> split_url(const std::string& url);
 

@@ -54,6 +54,10 @@ private:
     crypto::HttpClient http_;
 };
 
+// The reason a server gave with a refusal, safe to print: the first line of the body, printable
+// ASCII, at most 200 bytes; "no reason given" when empty.
+std::string answer_reason(const crypto::HttpResponse& r);
+
 // The certificates of an EST answer body: base64 (or, from lenient servers, binary DER) certs-only.
 // Error(protocol) naming what is wrong.
 std::vector<crypto::Certificate> decode_certs_only_body(ByteView body, const std::string& what);

@@ -1,10 +1,12 @@
-// The EST verbs of iot-enroll: the client (`est`) and the registrar server (`registrar serve`).
+// The verbs of iot-enroll, one file each.
 #pragma once
 #include "common/tool.hpp"
 
 namespace iotops::enroll_cli {
 
+void add_provision(cli::Tool& tool);
 void add_est(cli::Tool& tool);
 void add_registrar(cli::Tool& tool);
+void add_pledge(cli::Tool& tool);
 
 }  // namespace iotops::enroll_cli

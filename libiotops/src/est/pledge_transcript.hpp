@@ -1,0 +1,34 @@
+// Inside est: the pledge's transcript, step by step, and the first failure that ends it.
+#pragma once
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "iotops/crypto/http.hpp"
+#include "iotops/est/pledge.hpp"
+
+namespace iotops::est {
+
+class Transcript {
+public:
+    Transcript(PledgeOutcome& out, bool record_http);
+
+    // Runs one step: appends {"step", "result": "ok"} plus what fn wrote into its object, or
+    // "fail" with the error's message. The first failure names the transcript's failed-step,
+    // error and the outcome's failure kind. Returns whether the step succeeded.
+    bool run(const std::string& step, const std::function<void(nlohmann::json&)>& fn);
+
+    // A POST whose request and answer go into the current step when HTTP is recorded.
+    crypto::HttpResponse post(crypto::HttpClient& http, const std::string& path, const std::string& content_type,
+                              ByteView body, const crypto::HttpHeaders& headers = {});
+
+    nlohmann::json& doc;
+
+private:
+    PledgeOutcome& out_;
+    bool record_http_;
+    nlohmann::json* current_ = nullptr;
+};
+
+}  // namespace iotops::est
