@@ -1,9 +1,7 @@
 // EST server handlers (RFC 7030 sections 4.1 to 4.5), authentication and the audit log.
 #include "iotops/est/registrar.hpp"
 
-#include <fcntl.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <regex>
 
@@ -85,7 +83,7 @@ std::string base64_lines(ByteView data) {
 }
 
 Registrar::Registrar(std::shared_ptr<const Ca> ca, RegistrarConfig config)
-    : ca_(std::move(ca)), config_(std::move(config)) {}
+    : ca_(std::move(ca)), config_(std::move(config)), audit_log_(config_.audit_log) {}
 
 void Registrar::add_routes(crypto::HttpServer& server) const {
     auto h = [this](const ServerRequest& req) { return dispatch(req); };
@@ -206,21 +204,14 @@ ServerResponse Registrar::enroll(const ServerRequest& req, Op op) const {
 void Registrar::audit(const ServerRequest& req, const char* op, const std::optional<Identity>& who,
                       const crypto::Certificate* issued, const std::string& subject, int status,
                       const std::string& reason) const {
-    if (config_.audit_log.empty()) return;
-    nlohmann::json j{{"time", format_rfc3339(now())}, {"op", op}, {"remote", req.remote_address},
+    if (!audit_log_.enabled()) return;
+    nlohmann::json j{{"op", op}, {"remote", req.remote_address},
                      {"auth", !who ? "none" : who->kind == Identity::Kind::certificate ? "certificate" : "password"},
                      {"who", who ? who->name : ""}, {"subject", subject}, {"status", status},
                      {"result", issued ? "issued" : "refused"}};
     if (issued) j["serial"] = issued->serial_hex();
     if (!reason.empty()) j["reason"] = reason;
-    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-    std::lock_guard lock(audit_mutex_);
-    // O_APPEND: each line lands whole even if another process shares the log.
-    int fd = ::open(config_.audit_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (fd < 0) return;
-    ssize_t n = ::write(fd, line.data(), line.size());
-    (void)n;
-    ::close(fd);
+    audit_log_.append(j);
 }
 
 }  // namespace iotops::est

@@ -6,7 +6,6 @@
 // `run()`, and can share this object's `authenticate` and `ca()` to enrol pledges.
 #pragma once
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/http_server.hpp"
 #include "iotops/crypto/pkcs7.hpp"
+#include "iotops/est/audit_log.hpp"
 #include "iotops/est/ca.hpp"
 #include "iotops/est/users.hpp"
 
@@ -68,7 +68,7 @@ private:
 
     std::shared_ptr<const Ca> ca_;
     RegistrarConfig config_;
-    mutable std::mutex audit_mutex_;
+    AuditLog audit_log_;
 };
 
 // Base64 with a line break every 64 characters, as EST peers (and `openssl base64 -d`) expect.
