@@ -2,14 +2,35 @@
 _iot_enroll() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
-        :  # no verbs yet
+        case "${COMP_WORDS[i]}" in
+            provision) verb="${COMP_WORDS[i]}"; break ;;
+        esac
     done
+    case "$verb:$prev" in
+        provision:--ca-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--ca-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--ca-chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--masa-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--mud-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--subject) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--key-type) COMPREPLY=($(compgen -W "p256 p384 ed25519" -- "$cur")); return ;;
+        provision:--valid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--serial) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--in-format) COMPREPLY=($(compgen -W "auto json cbor" -- "$cur")); return ;;
+        provision:--jobs|provision:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        provision:--output|provision:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    esac
     local opts
-    opts="--help -h --version --no-color --quiet -q"
+    case "$verb" in
+        provision) opts="--help -h --ca-cert --ca-key --pass --ca-chain --masa-url --mud-url --subject --key-type --valid --out --force --serial --stream --in-format --jobs -j --output -o --no-color --quiet -q" ;;
+        *) opts="--help -h --version --no-color --quiet -q" ;;
+    esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "" -- "$cur"))
+        COMPREPLY=($(compgen -W "provision" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi

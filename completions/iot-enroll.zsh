@@ -5,6 +5,7 @@ _iot_enroll() {
     typeset -A opt_args
     local -a verbs
     verbs=(
+        'provision:Mint IDevIDs (key, certificate with serialNumber and MASA URL, chain) from the manufacturer CA'
     )
     _arguments -C \
         '(- *)'{--help,-h}'[Print help and exit (also after a verb)]' \
@@ -17,6 +18,7 @@ _iot_enroll() {
         verb) _describe -t verbs verb verbs ;;
         args)
             case $words[1] in
+                provision) _arguments {--help,-h}'[Print help and exit (also after a verb)]' '--ca-cert=[The manufacturer CA certificate that issues the IDevIDs]:value:_files' '--ca-key=[The manufacturer CA private key]:value:_files' '--pass=[Passphrase source for the CA key\: pass\:, env\:, file\:, fd\:]:value:_files' '--ca-chain=[Intermediate certificates above --ca-cert to put in chain.pem]:value:_files' '--masa-url=[The MASA URL extension\: an authority (masa.example.com\:9443) or an https\:// URI]:value:_files' '--mud-url=[The MUD URL extension (https\://...), unless a record names its own]:value:_files' '--subject=[Subject RDNs before serialNumber, e.g. '\''O=Acme,CN=Widget'\'' (default CN=<serial>)]:value:_files' '--key-type=[Device key\: p256 (default), p384 or ed25519]:value:(p256 p384 ed25519)' '--valid=[Validity from now, e.g. 3650d (default\: notAfter 99991231235959Z)]:value:_files' '--out=[Directory for the device directories <DIR>/<serial>/]:value:_files' '--force[Replace an existing device directory (new key and certificate)]' '--serial=[Provision one device with this serial number]:value:_files' '--stream[Provision one device per input record; one result record each, in order]' '--in-format=[With --stream\: auto (default), json or cbor]:value:(auto json cbor)' {--jobs=,-j+}'[Worker threads for the records (output keeps input order)]:value:_files' {--output=,-o+}'[Write the result records to FILE (atomically) instead of stdout]:value:_files' '--no-color[Never colour the output (NO_COLOR and TERM=dumb work too)]' {--quiet,-q}'[No progress line on stderr]' '*:file:_files' ;;
             esac ;;
     esac
 }
