@@ -151,7 +151,9 @@ ProvisionedDevice provision_device(const ManufacturerCa& ca, const ProvisionOpti
     for (const auto& c : ca.intermediates) chain += c.pem();
 
     StagedDirectory stage(opts.out_dir, device.serial);
-    crypto::write_private_key_file(join_path(stage.path(), idevid_key_file), key);
+    // Mode 0600 from creation, in a 0700 directory nobody else has seen yet; the directory's rename
+    // is the atomic step, so the key needs no temporary name of its own (one fsync less per device).
+    stage.write_file(idevid_key_file, key.pkcs8_pem(), 0600);
     stage.write_file(idevid_cert_file, cert.pem());
     stage.write_file(idevid_chain_file, chain);
     stage.commit(opts.force);
