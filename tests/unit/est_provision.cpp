@@ -70,6 +70,23 @@ TEST_CASE("serial numbers must name a directory and fit a PrintableString") {
     CHECK(est::serial_number_problem(" x")->find("space") != std::string::npos);
 }
 
+TEST_CASE("stream records: an object with serial-number, mud-url and id, or a string") {
+    auto r = est::device_request_from_record(nlohmann::json::parse(R"({"serial-number":"A1","mud-url":"https://m/x","id":[1]})"));
+    CHECK(r.serial == "A1");
+    CHECK(r.mud_url == "https://m/x");
+    CHECK(est::device_request_from_record("B2").serial == "B2");
+    CHECK_FALSE(est::device_request_from_record("B2").mud_url);
+    for (const char* bad : {R"({"id":1})", R"({"serial-number":1})", R"({"serial-number":"A","mud-url":null})",
+                            R"({"serial-number":"A","serial":"B"})", "[\"A\"]", "7", "null"}) {
+        try {
+            est::device_request_from_record(nlohmann::json::parse(bad));
+            FAIL("accepted " << bad);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::malformed);
+        }
+    }
+}
+
 TEST_CASE("MASA URLs: the authority alone or an https URI, IA5 without spaces") {
     for (const char* good : {"masa.example.com", "highway-test.example.com:9443", "[2001:db8::1]:443",
                              "https://masa.example.com/.well-known/brski", "HTTPS://masa.example.com/x"})

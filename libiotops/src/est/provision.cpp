@@ -116,6 +116,31 @@ std::optional<std::string> masa_url_problem(std::string_view url) {
     return std::nullopt;
 }
 
+DeviceRequest device_request_from_record(const nlohmann::json& record) {
+    DeviceRequest req;
+    if (record.is_string()) {
+        req.serial = record.get<std::string>();
+        return req;
+    }
+    if (!record.is_object()) throw Error(ErrorKind::malformed, "expected {\"serial-number\": ...} or a string");
+    bool has_serial = false;
+    for (const auto& [key, value] : record.items()) {
+        if (key == "id") continue;
+        if (key != "serial-number" && key != "mud-url")
+            throw Error(ErrorKind::malformed, "unknown member " + json_quoted(key),
+                        "a record holds serial-number, and optionally mud-url and id");
+        if (!value.is_string()) throw Error(ErrorKind::malformed, key + " is not a string");
+        if (key == "serial-number") {
+            req.serial = value.get<std::string>();
+            has_serial = true;
+        } else {
+            req.mud_url = value.get<std::string>();
+        }
+    }
+    if (!has_serial) throw Error(ErrorKind::malformed, "no serial-number");
+    return req;
+}
+
 void check_provision_options(const ManufacturerCa& ca, const ProvisionOptions& opts) {
     if (auto p = masa_url_problem(opts.masa_url)) throw Error(ErrorKind::usage, "MASA URL " + json_quoted(opts.masa_url) + ": " + *p);
     if (opts.mud_url) {

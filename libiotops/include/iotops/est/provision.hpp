@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/key.hpp"
 
@@ -56,6 +58,11 @@ struct DeviceRequest {
     std::string serial;
     std::optional<std::string> mud_url;  // overrides ProvisionOptions::mud_url
 };
+
+// A device of a bulk run: {"serial-number": S, "mud-url"?: U, "id"?: any} (id is the caller's to
+// copy) or the string S. Throws Error(malformed) for any other shape, a member that is not a string,
+// or an unknown member. The serial number itself is checked by provision_device.
+DeviceRequest device_request_from_record(const nlohmann::json& record);
 
 struct ProvisionedDevice {
     std::string serial;
