@@ -155,6 +155,8 @@ TEST_CASE("subject, key type and validity options") {
     CHECK(left > std::chrono::hours(24 * 364));
     CHECK(left < std::chrono::hours(24 * 366));
 
+    opts.subject = crypto::parse_name("commonName=Gadget");
+    CHECK(est::provision_device(pki.ca, opts, {"W2", std::nullopt}).certificate.subject() == "serialNumber=W2,CN=Gadget");
     opts.subject = crypto::parse_name("O=Acme,serialNumber=1");
     CHECK_THROWS_WITH_AS(est::check_provision_options(pki.ca, opts), doctest::Contains("serialNumber"), Error);
     opts.subject = crypto::parse_name("NOPE=1");
@@ -271,5 +273,17 @@ TEST_CASE("loading the manufacturer CA checks key, CA flag and chain order") {
     CHECK(kind_of([&] { est::load_manufacturer_ca(ca_pem, enc_key, std::string("wrong")); }) == ErrorKind::permission);
     CHECK(kind_of([&] { est::load_manufacturer_ca(ca_pem, dir + "/none.key", std::nullopt); }) == ErrorKind::missing);
     CHECK(kind_of([&] { est::load_manufacturer_ca(root_pem, root_key, std::nullopt, ca_pem); }) == ErrorKind::usage);
+
+    auto spec = Pki::ca_spec("Expired CA");
+    spec.not_before = parse_rfc3339("2020-01-01T00:00:00Z");
+    spec.not_after = parse_rfc3339("2021-01-01T00:00:00Z");
+    std::string old_pem = write("old.pem", crypto::issue_certificate(spec, pki.root_key.public_key(), pki.root_key).pem());
+    try {
+        est::load_manufacturer_ca(old_pem, root_key, std::nullopt);
+        FAIL("an expired CA was accepted");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK(std::string(e.what()).find("2021-01-01T00:00:00Z") != std::string::npos);
+    }
     fs::remove_all(dir);
 }

@@ -10,6 +10,7 @@
 
 #include "est/provision_dir.hpp"
 #include "iotops/core/error.hpp"
+#include "iotops/core/time.hpp"
 #include "iotops/mud/url.hpp"
 
 namespace iotops::est {
@@ -38,7 +39,9 @@ std::string json_quoted(std::string_view s) {
 
 crypto::Name subject_for(const crypto::Name& extra, const std::string& serial) {
     crypto::Name name = extra;
-    bool has_cn = std::any_of(name.begin(), name.end(), [](const auto& rdn) { return ieq(rdn.first, "CN"); });
+    bool has_cn = std::any_of(name.begin(), name.end(), [](const auto& rdn) {
+        return ieq(rdn.first, "CN") || ieq(rdn.first, "commonName") || rdn.first == "2.5.4.3";
+    });
     if (!has_cn) name.emplace_back("CN", serial);
     name.emplace_back("serialNumber", serial);
     return name;
@@ -67,6 +70,10 @@ ManufacturerCa load_manufacturer_ca(const std::string& cert_path, const std::str
         throw Error(ErrorKind::usage, cert_path + ": " + cert.subject() + " is not a CA certificate (basicConstraints cA is not set)");
     if (cert.key_usage() != 0 && !(cert.key_usage() & crypto::ku_key_cert_sign))
         throw Error(ErrorKind::usage, cert_path + ": " + cert.subject() + " may not sign certificates (keyUsage lacks keyCertSign)");
+    if (Time t = now(); cert.not_after() < t || cert.not_before() > t)
+        throw Error(ErrorKind::usage, cert_path + ": " + cert.subject() + " is valid only from " +
+                                          format_rfc3339(cert.not_before()) + " to " + format_rfc3339(cert.not_after()) +
+                                          "; devices would carry certificates that do not verify");
     ManufacturerCa ca{cert, key, {}};
     if (!cert.self_signed()) ca.intermediates.push_back(cert);
     if (chain_path.empty()) return ca;

@@ -30,8 +30,9 @@ struct ManufacturerCa {
 };
 
 // Loads the CA certificate, its key (passphrase for an encrypted key) and the optional chain file.
-// Throws Error(usage) when the key does not belong to the certificate, the certificate is not a CA,
-// or a chain certificate is not the issuer of the one before it; file errors as read_file.
+// Throws Error(usage) when the key does not belong to the certificate, the certificate is not a CA
+// or not valid now, or a chain certificate is not the issuer of the one before it; file errors as
+// read_file.
 ManufacturerCa load_manufacturer_ca(const std::string& cert_path, const std::string& key_path,
                                     std::optional<std::string> passphrase, const std::string& chain_path = {});
 
