@@ -176,6 +176,9 @@ TEST_CASE("masa: the deny list is read on every request") {
     CHECK(masa.request_voucher(Fixture::post(f.good_rvr())).status == 200);
     std::ofstream(f.deny) << "# decommissioned\nSN-0001\n";
     check_refusal(masa.request_voucher(Fixture::post(f.good_rvr())), 403, "device SN-0001 is on the deny list");
+    // a deny list that does not parse is the server's problem, and no voucher goes out
+    std::ofstream(f.deny) << "SN 0001\n";
+    check_refusal(masa.request_voucher(Fixture::post(f.good_rvr())), 500, "server error: " + f.deny + " line 1");
 }
 
 TEST_CASE("masa: the ownership policy decides which domain may claim which devices, and what is pinned") {
@@ -245,6 +248,8 @@ TEST_CASE("masa: requestauditlog answers the owner with the device's events, oth
                                {f.pki.other_domain_ca.cert});
     check_refusal(masa.request_audit_log(Fixture::post(other)), 404, "was issued to this registrar's domain");
     check_refusal(masa.request_audit_log(Fixture::post(rvr, "text/plain")), 415, "unsupported Content-Type");
+    std::ofstream(f.audit, std::ios::app) << "{not json\n";
+    check_refusal(masa.request_audit_log(Fixture::post(rvr)), 500, "server error: " + f.audit + " line 3");
 }
 
 TEST_CASE("audit log response: duplicates per domain abridged past the limit, then arbitrary truncation") {

@@ -22,6 +22,17 @@ const crypto::Certificate& pinned_cert(const std::vector<crypto::Certificate>& c
     return chain.back();
 }
 
+// The MASA's own files (deny list, audit log) that do not parse are its fault, not the request's.
+template <typename F>
+auto server_side(F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::malformed) throw;
+        refuse(500, std::string("server error: ") + e.what());
+    }
+}
+
 }  // namespace
 
 Masa::Masa(MasaConfig config) : config_(std::move(config)) {
@@ -44,7 +55,7 @@ BrskiReply Masa::request_voucher(const BrskiRequest& request) const {
         rules.at = at;
         auto checked = detail::check_rvr(request, rules);
 
-        if (!config_.deny_list.empty() && ca::DenyList(config_.deny_list).contains(checked.serial_number))
+        if (!config_.deny_list.empty() && server_side([&] { return ca::DenyList(config_.deny_list).contains(checked.serial_number); }))
             refuse(403, "device " + checked.serial_number + " is on the deny list (decommissioned): no voucher is issued");
         const OwnershipDomain* domain = nullptr;
         if (config_.policy) {
@@ -96,7 +107,7 @@ BrskiReply Masa::request_audit_log(const BrskiRequest& request) const {
         rules.require_pvr = false;
         auto checked = detail::check_rvr(request, rules);
         if (config_.audit_log.empty()) refuse(404, "this MASA keeps no audit log");
-        auto events = AuditLog(config_.audit_log).events(checked.serial_number, base64_encode(checked.idevid_issuer));
+        auto events = server_side([&] { return AuditLog(config_.audit_log).events(checked.serial_number, base64_encode(checked.idevid_issuer)); });
         // 5.8: a registrar of a domain that was never an owner learns nothing.
         std::vector<std::string> ids;
         for (const auto& c : checked.registrar_chain) ids.push_back(domain_id(c));
