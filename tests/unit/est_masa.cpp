@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "brski_pki.hpp"
+#include "vectors.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/est/masa.hpp"
 #include "iotops/est/masa_audit.hpp"
@@ -276,4 +277,32 @@ TEST_CASE("audit log response: duplicates per domain abridged past the limit, th
     CHECK(tiny["events"].size() == 1);
     CHECK(tiny["truncation"]["arbitrary"] == 2);
     CHECK_THROWS_AS(AuditEvent::from_json(json{{"date", 1}}), Error);
+}
+
+TEST_CASE("masa: the RFC 8995 Appendix C registrar voucher-request, as of 2021, gets a voucher") {
+    auto dir = std::string("voucher/rfc8995/");
+    auto load = [&](const std::string& n) { return crypto::Certificate::load(test::read_vector(dir + n)); };
+    MasaConfig c{crypto::PrivateKey::load(test::read_vector(dir + "masa.key")), load("masa.crt")};
+    c.idevid_anchors = {load("vendor.crt")};
+    c.at = parse_rfc3339("2021-06-01T00:00:00Z");
+    Masa masa(c);
+    auto rvr = test::read_vector(dir + "parboiled_vr_00-D0-E5-F2-00-02.pkcs");
+    auto reply = masa.request_voucher(Fixture::post(rvr));
+    REQUIRE_MESSAGE(reply.status == 200, reply.body_text());
+    auto v = voucher::open(reply.body).voucher;
+    CHECK(v.text("serial-number") == "00-D0-E5-F2-00-02");
+    CHECK(v.text("assertion") == "proximity");
+    CHECK(v.binary("nonce") == base64_decode("-_XE9zK9q8Ll1qylMtLKeg"));
+    // the IDevID has no AKI: idevid-issuer is the AKI value it would have, from the vendor CA's SKI
+    auto ski = *load("vendor.crt").subject_key_id();
+    Bytes want{0x04, static_cast<std::uint8_t>(ski.size() + 4), 0x30, static_cast<std::uint8_t>(ski.size() + 2), 0x80,
+               static_cast<std::uint8_t>(ski.size())};
+    want.insert(want.end(), ski.begin(), ski.end());
+    CHECK(!load("idevid_00-D0-E5-F2-00-02.crt").authority_key_id_extension_value());
+    CHECK(v.binary("idevid-issuer") == want);
+    // the RVR carries the registrar certificate and the owner CA: the CA is pinned
+    CHECK(v.binary("pinned-domain-cert") == load("ownerca_secp384r1.crt").der());
+    // at the current time the registrar's certificate has expired
+    c.at.reset();
+    check_refusal(Masa(c).request_voucher(Fixture::post(rvr)), 403, "certificate has expired");
 }
