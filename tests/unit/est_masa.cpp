@@ -302,6 +302,12 @@ TEST_CASE("masa: the RFC 8995 Appendix C registrar voucher-request, as of 2021, 
     CHECK(v.binary("idevid-issuer") == want);
     // the RVR carries the registrar certificate and the owner CA: the CA is pinned
     CHECK(v.binary("pinned-domain-cert") == load("ownerca_secp384r1.crt").der());
+    // pinning the registrar's own certificate gives what the published voucher pins
+    c.pin = PinChoice::end_entity;
+    auto ee = Masa(c).request_voucher(Fixture::post(rvr));
+    REQUIRE(ee.status == 200);
+    auto published = voucher::open(test::read_vector(dir + "voucher_00-D0-E5-F2-00-02.pkcs")).voucher;
+    CHECK(voucher::open(ee.body).voucher.binary("pinned-domain-cert") == published.binary("pinned-domain-cert"));
     // at the current time the registrar's certificate has expired
     c.at.reset();
     check_refusal(Masa(c).request_voucher(Fixture::post(rvr)), 403, "certificate has expired");

@@ -16,10 +16,11 @@ using detail::refuse;
 const std::vector<voucher::Format> offered = {voucher::Format::cms, voucher::Format::jws, voucher::Format::cose};
 
 // 5.5.2: the MASA pins the farthest certificate the registrar sent (its domain CA when it sent
-// the chain), unless the domain's policy asks for the end-entity certificate.
-const crypto::Certificate& pinned_cert(const std::vector<crypto::Certificate>& chain, const OwnershipDomain* domain) {
-    if (domain && domain->pin == PinChoice::end_entity) return chain.front();
-    return chain.back();
+// the chain), or the registrar's own certificate, as the domain's policy or the default says.
+const crypto::Certificate& pinned_cert(const std::vector<crypto::Certificate>& chain, const OwnershipDomain* domain,
+                                       PinChoice fallback) {
+    auto choice = domain && domain->pin ? *domain->pin : fallback;
+    return choice == PinChoice::end_entity ? chain.front() : chain.back();
 }
 
 // The MASA's own files (deny list, audit log) that do not parse are its fault, not the request's.
@@ -63,7 +64,7 @@ BrskiReply Masa::request_voucher(const BrskiRequest& request) const {
             if (!d.allowed) refuse(403, d.reason);
             domain = d.domain;
         }
-        const auto& pinned = pinned_cert(checked.registrar_chain, domain);
+        const auto& pinned = pinned_cert(checked.registrar_chain, domain, config_.pin);
 
         nlohmann::json leaves = {{"assertion", checked.proximity ? "proximity" : "logged"},
                                  {"serial-number", checked.serial_number},
