@@ -123,6 +123,14 @@ TEST_CASE("registrar: refusals of the pledge's request") {
                   "registrar policy: test vendor pledge XX-0001 is not admitted");
     check_refusal(reg.request_voucher(f.from_pledge(BrskiPki::pvr(f.pledge, f.pki.other_registrar.cert), f.pledge)), 401,
                   "proximity-registrar-cert is not this registrar's TLS certificate");
+    auto bare = voucher::create(voucher::Kind::voucher_request, json{{"assertion", "proximity"}, {"nonce", "AAECAwQFBgcICQoLDA0ODw=="}});
+    check_refusal(reg.request_voucher(f.from_pledge(voucher::sign(bare, f.pledge.key, f.pledge.cert, voucher::SignOptions{}), f.pledge)),
+                  401, "names no registrar");
+    auto by_key = voucher::create(voucher::Kind::voucher_request,
+                                  json{{"assertion", "proximity"}, {"nonce", "AAECAwQFBgcICQoLDA0ODw=="},
+                                       {"proximity-registrar-pubk", base64_encode(f.pki.other_registrar.cert.public_key().spki_der())}});
+    check_refusal(reg.request_voucher(f.from_pledge(voucher::sign(by_key, f.pledge.key, f.pledge.cert, voucher::SignOptions{}), f.pledge)),
+                  401, "proximity-registrar-pubk is not this registrar's TLS key");
     auto nomasa = f.pki.pledge("SN-0002", f.pki.vendor, std::nullopt);
     check_refusal(reg.request_voucher(f.from_pledge(BrskiPki::pvr(nomasa, f.pki.registrar.cert), nomasa)), 404,
                   "no MASA URL extension");
