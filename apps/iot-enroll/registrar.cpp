@@ -1,5 +1,5 @@
-// registrar serve: the EST side of a registrar (RFC 7030) with its embedded CA, over HTTPS.
-// Other registrar roles (BRSKI) add their routes next to est::Registrar::add_routes below.
+// registrar serve: a BRSKI registrar (RFC 8995) over HTTPS: voucher-requests relayed to the MASA,
+// pledge telemetry, and EST (RFC 7030) with its embedded CA.
 #include <iostream>
 #include <memory>
 
@@ -8,6 +8,7 @@
 #include "iotops/crypto/http_server.hpp"
 #include "iotops/crypto/passphrase.hpp"
 #include "iotops/est/registrar.hpp"
+#include "iotops/est/registrar_brski.hpp"
 
 namespace iotops::enroll_cli {
 
@@ -20,6 +21,10 @@ struct Opts {
     std::string pass;
     std::vector<std::string> client_cas, labels, csr_attrs;
     std::string users, audit_log;
+    // BRSKI: the MASA's TLS anchors, a MASA URL instead of the IDevIDs', admitted serial-numbers,
+    // anchors for the MASA's voucher signatures, and who signs registrar voucher-requests.
+    std::string masa_ca, masa_url, rvr_cert, rvr_key;
+    std::vector<std::string> admit, voucher_cas;
     std::string valid = "365d";
     std::string host = "127.0.0.1";
     int port = 0;
@@ -41,6 +46,37 @@ crypto::CsrAttr parse_csr_attr(const std::string& text) {
         }
     }
     return a;
+}
+
+// The voucher side of the registrar. Every --client-ca file is one admitted manufacturer; the
+// registrar signs voucher-requests with its TLS identity unless --rvr-cert says otherwise, and
+// sends its chain along so the MASA pins the domain's CA.
+std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
+                                                                  const std::vector<crypto::Certificate>& tls_chain,
+                                                                  const crypto::PrivateKey& tls_key,
+                                                                  const std::optional<std::string>& pass) {
+    std::vector<crypto::Certificate> signer = o.rvr_cert.empty() ? tls_chain : crypto::Certificate::load_all_file(o.rvr_cert);
+    if (signer.empty()) throw Error(ErrorKind::malformed, o.rvr_cert + ": no certificate");
+    est::RegistrarVoucherConfig vc{.key = o.rvr_key.empty() ? tls_key : crypto::PrivateKey::load_file(o.rvr_key, pass),
+                                   .cert = signer.front(),
+                                   .chain = {signer.begin() + 1, signer.end()},
+                                   .tls_certificate = tls_chain.front()};
+    for (const auto& f : o.client_cas) {
+        est::Manufacturer m;
+        m.anchors = crypto::Certificate::load_all_file(f);
+        if (m.anchors.empty()) throw Error(ErrorKind::malformed, f + ": no certificate");
+        m.name = m.anchors.front().subject();
+        if (!o.admit.empty()) m.serials = o.admit;
+        if (!o.masa_url.empty()) m.masa_url = o.masa_url;
+        vc.manufacturers.push_back(std::move(m));
+    }
+    for (const auto& f : o.voucher_cas)
+        for (auto& c : crypto::Certificate::load_all_file(f)) vc.masa_anchors.push_back(std::move(c));
+    crypto::HttpOptions masa;
+    masa.ca_file = o.masa_ca;
+    masa.client_key = tls_key;  // RFC 8995 5.4: the registrar authenticates to the MASA with TLS
+    masa.client_certificates = tls_chain;
+    return std::make_shared<const est::RegistrarVoucherService>(std::move(vc), est::https_masa_transport(masa));
 }
 
 int run(const Opts& o, cli::Context& ctx) {
@@ -71,13 +107,15 @@ int run(const Opts& o, cli::Context& ctx) {
     est::Registrar registrar(ca, std::move(rc));
 
     crypto::ServerOptions so;
-    so.certificates = crypto::Certificate::load_all_file(o.tls_cert);
-    so.key = crypto::PrivateKey::load_file(o.tls_key, pass);
+    auto tls_chain = crypto::Certificate::load_all_file(o.tls_cert);
+    auto tls_key = crypto::PrivateKey::load_file(o.tls_key, pass);
+    so.certificates = tls_chain;
+    so.key = tls_key;
     so.request_client_certificate = true;
     so.threads = std::max(1u, o.threads);
     crypto::HttpServer server(std::move(so));
     registrar.add_routes(server);
-    // Further registrar routes (BRSKI requestvoucher, voucher_status, enrollstatus) go here.
+    est::add_brski_routes(server, brski_service(o, tls_chain, tls_key, pass), est::AuditLog(o.audit_log));
 
     int port = server.bind(o.host, o.port);
     *ctx.err << ctx.tool << ": registrar: listening on https://" << o.host << ":" << port << "/" << std::endl;
@@ -107,6 +145,14 @@ void add_registrar(cli::Tool& tool) {
     verb.add_option("--csr-attr", o->csr_attrs, "csrattrs entry OID or OID=VALUE-OID[,...]; repeatable")
         ->allow_extra_args(false);
     verb.add_option("--audit-log", o->audit_log, "Append one NDJSON line per enrolment attempt");
+    verb.add_option("--masa-ca", o->masa_ca, "BRSKI: trust anchors for the MASA's TLS certificate (default: the system's)");
+    verb.add_option("--masa-url", o->masa_url, "BRSKI: send voucher-requests to this MASA instead of the IDevID's MASA URL");
+    verb.add_option("--admit", o->admit, "BRSKI: serial-number glob of pledges admitted (repeatable; default all)")
+        ->allow_extra_args(false);
+    verb.add_option("--voucher-ca", o->voucher_cas, "BRSKI: the MASA's vouchers must verify to one of these (repeatable)")
+        ->allow_extra_args(false);
+    verb.add_option("--rvr-cert", o->rvr_cert, "BRSKI: certificate (then chain) signing registrar voucher-requests; default --tls-cert");
+    verb.add_option("--rvr-key", o->rvr_key, "BRSKI: key of --rvr-cert; default --tls-key");
     verb.add_option("--host", o->host, "Address to listen on (default 127.0.0.1)");
     verb.add_option("--port", o->port, "Port (default 0: any free port, printed on stderr)");
     verb.add_option("--threads", o->threads, "Worker threads (default 16)");
