@@ -82,7 +82,7 @@ TEST_CASE("masa: a consistent RVR gets a signed voucher pinning the domain CA, a
     CHECK(v.text("serial-number") == "SN-0001");
     CHECK(!v.text("expires-on"));
 
-    auto events = AuditLog(f.audit).events("SN-0001");
+    auto events = MasaAuditLog(f.audit).events("SN-0001");
     REQUIRE(events.size() == 1);
     CHECK(events[0].domain_id == domain_id(f.pki.domain_ca.cert));
     CHECK(events[0].nonce == "AAECAwQFBgcICQoLDA0ODw==");
@@ -168,7 +168,7 @@ TEST_CASE("masa: refusals carry the RFC 8995 5.6 status and a reason") {
     check_refusal(masa.request_voucher(Fixture::post(BrskiPki::rvr(other_pin, f.pki.registrar, {f.pki.domain_ca.cert}))), 403,
                   "proximity-registrar-cert");
 
-    CHECK(AuditLog(f.audit).events("SN-0001").empty());  // nothing was issued
+    CHECK(MasaAuditLog(f.audit).events("SN-0001").empty());  // nothing was issued
 }
 
 TEST_CASE("masa: the deny list is read on every request") {

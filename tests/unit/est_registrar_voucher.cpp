@@ -8,6 +8,7 @@
 #include "iotops/core/error.hpp"
 #include "iotops/est/masa.hpp"
 #include "iotops/crypto/http_server.hpp"
+#include "iotops/est/registrar_brski.hpp"
 #include "iotops/est/registrar_voucher.hpp"
 
 using namespace iotops;

@@ -91,7 +91,7 @@ BrskiReply Masa::request_voucher(const BrskiRequest& request) const {
             e.nonce = checked.nonce;
             e.assertion = *v.text("assertion");
             e.registrar = checked.registrar_chain.front().subject();
-            AuditLog(config_.audit_log).append(e);
+            MasaAuditLog(config_.audit_log).append(e);
         }
         BrskiReply r;
         r.content_type = std::string(voucher_media_type(*out_format));
@@ -108,7 +108,7 @@ BrskiReply Masa::request_audit_log(const BrskiRequest& request) const {
         rules.require_pvr = false;
         auto checked = detail::check_rvr(request, rules);
         if (config_.audit_log.empty()) refuse(404, "this MASA keeps no audit log");
-        auto events = server_side([&] { return AuditLog(config_.audit_log).events(checked.serial_number, base64_encode(checked.idevid_issuer)); });
+        auto events = server_side([&] { return MasaAuditLog(config_.audit_log).events(checked.serial_number, base64_encode(checked.idevid_issuer)); });
         // 5.8: a registrar of a domain that was never an owner learns nothing.
         std::vector<std::string> ids;
         for (const auto& c : checked.registrar_chain) ids.push_back(domain_id(c));

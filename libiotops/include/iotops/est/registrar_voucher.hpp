@@ -13,7 +13,6 @@
 
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/certificate.hpp"
-#include "iotops/crypto/http.hpp"
 #include "iotops/crypto/key.hpp"
 #include "iotops/est/brski_http.hpp"
 #include "iotops/voucher/envelope.hpp"
@@ -48,11 +47,6 @@ struct MasaAnswer {
 // POSTs to the MASA. Throws Error(unreachable) when it cannot be reached (the server passes the
 // crypto HTTP client; tests pass a function).
 using MasaTransport = std::function<MasaAnswer(const MasaCall&)>;
-
-// The MASA transport over HTTPS with the crypto HTTP client: `options` says how the MASA's server
-// certificate is checked (ca_file, pinned_anchors) and which client certificate the registrar
-// presents (RFC 8995 5.4); the Accept and the timeout come from it and the call.
-MasaTransport https_masa_transport(crypto::HttpOptions options);
 
 struct RegistrarVoucherConfig {
     crypto::PrivateKey key;                  // signs registrar voucher-requests (EKU id-kp-cmcRA)
