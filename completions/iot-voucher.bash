@@ -89,6 +89,7 @@ _iot_voucher() {
         serve:--deny-list) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         serve:--audit-log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         serve:--format) COMPREPLY=($(compgen -W "cms jws" -- "$cur")); return ;;
+        serve:--pin) COMPREPLY=($(compgen -W "domain-ca end-entity" -- "$cur")); return ;;
         serve:--valid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         serve:--host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         serve:--port) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -102,7 +103,7 @@ _iot_voucher() {
         verify) opts="--help -h --in-format --anchor --intermediate --cert --at --nonce --serial --idevid --pinned --kind --pvr-anchor --strict --stream --jobs -j --output -o --format --no-color --quiet -q" ;;
         sign) opts="--help -h --in-format --format --key --cert --chain --pass --alg --stream --output-format --jobs -j --output -o --force --no-color --quiet -q" ;;
         convert) opts="--help -h --in-format --to --output -o --force --no-color --quiet -q" ;;
-        serve) opts="--help -h --key --cert --chain --pass --tls-cert --tls-key --plain-http --idevid-ca --policy --any-registrar --deny-list --audit-log --format --valid --host --port --threads --no-color --quiet -q" ;;
+        serve) opts="--help -h --key --cert --chain --pass --tls-cert --tls-key --plain-http --idevid-ca --policy --any-registrar --deny-list --audit-log --format --pin --valid --host --port --threads --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac
     if [[ "$cur" == -* ]]; then

@@ -115,6 +115,7 @@ complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l any-registrar 
 complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l deny-list -r -F -d 'Serial numbers never to issue vouchers for (iot-revoke decommission); re-read per request'
 complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l audit-log -r -F -d 'NDJSON audit log: one line per voucher issued; requestauditlog reads it'
 complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l format -x -a 'cms jws' -d 'Voucher format when Accept names none: cms (default) or jws; COSE requests get COSE'
+complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l pin -x -a 'domain-ca end-entity' -d 'What pinned-domain-cert holds: domain-ca (the farthest certificate the registrar sent; default) or end-entity'
 complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l valid -r -F -d 'Voucher lifetime, e.g. 20m: sets expires-on (default: none)'
 complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l host -r -F -d 'Address to listen on (default 127.0.0.1)'
 complete -c iot-voucher -n '__fish_seen_subcommand_from serve' -l port -r -F -d 'Port (default 0: any free port, printed on stderr)'

@@ -14,7 +14,7 @@ namespace iotops::voucher_cli {
 namespace {
 
 struct Opts {
-    std::string key, cert, pass, tls_cert, tls_key, policy, deny_list, audit_log, format = "cms", valid;
+    std::string key, cert, pass, tls_cert, tls_key, policy, deny_list, audit_log, format = "cms", valid, pin = "domain-ca";
     std::vector<std::string> chain, idevid_cas;
     bool any_registrar = false, plain_http = false;
     std::string host = "127.0.0.1";
@@ -76,6 +76,7 @@ int run(const Opts& o, cli::Context& ctx) {
     c.deny_list = o.deny_list;
     c.audit_log = o.audit_log;
     c.format = voucher::parse_format(o.format);
+    c.pin = o.pin == "end-entity" ? est::PinChoice::end_entity : est::PinChoice::domain_ca;
     if (!o.valid.empty()) c.validity = parse_duration(o.valid);
     auto masa = std::make_shared<const est::Masa>(std::move(c));
 
@@ -120,6 +121,8 @@ void add_serve(cli::Tool& tool) {
     verb.add_option("--audit-log", o->audit_log, "NDJSON audit log: one line per voucher issued; requestauditlog reads it");
     verb.add_option("--format", o->format, "Voucher format when Accept names none: cms (default) or jws; COSE requests get COSE")
         ->check(CLI::IsMember({"cms", "jws"}));
+    verb.add_option("--pin", o->pin, "What pinned-domain-cert holds: domain-ca (the farthest certificate the registrar sent; default) or end-entity")
+        ->check(CLI::IsMember({"domain-ca", "end-entity"}));
     verb.add_option("--valid", o->valid, "Voucher lifetime, e.g. 20m: sets expires-on (default: none)");
     verb.add_option("--host", o->host, "Address to listen on (default 127.0.0.1)");
     verb.add_option("--port", o->port, "Port (default 0: any free port, printed on stderr)");

@@ -122,7 +122,30 @@ pvr pvr.jws pledge reg.pem jws
 rvr rvr.jws pvr.jws reg domain jws
 post requestvoucher rvr.jws $jws
 [[ $(cat status) == 200 ]] || { echo "FAIL: JWS RVR: HTTP $(cat status)"; cat body; exit 1; }
-echo "ok: Accept: $jws gets a JWS voucher; a JWS RVR is accepted"
+/usr/bin/python3 - voucher.jws masa.pem <<'PY' || { echo "FAIL: jwcrypto does not verify the JWS voucher"; exit 1; }
+import json, sys
+from jwcrypto import jwk, jws
+from cryptography import x509
+cert = x509.load_pem_x509_certificate(open(sys.argv[2], "rb").read())
+key = jwk.JWK.from_pyca(cert.public_key())
+token = jws.JWS()
+token.deserialize(open(sys.argv[1]).read())
+token.verify(key)
+assert json.loads(token.payload)["ietf-voucher:voucher"]["serial-number"] == "SN-0001"
+PY
+echo "ok: Accept: $jws gets a JWS voucher (jwcrypto verifies it); a JWS RVR is accepted"
+
+pvr pvr.cose pledge reg.pem cose
+rvr rvr.cose pvr.cose reg domain cose
+post requestvoucher rvr.cose application/voucher+cose
+[[ $(cat status) == 200 ]] || { echo "FAIL: COSE RVR: HTTP $(cat status)"; cat body; exit 1; }
+grep -qi "^content-type: application/voucher+cose" headers || { echo "FAIL: COSE content type"; cat headers; exit 1; }
+openssl x509 -in masa.pem -pubkey -noout >masa.pub
+/usr/bin/python3 "$IOTOPS_SRC/tests/interop/cose_check.py" verify masa.pub body || { echo "FAIL: cbor2 + cryptography"; exit 1; }
+cp body voucher.cose
+expect 0 -- "$voucher" verify --anchor vendor.pem --nonce "$nonce" --serial SN-0001 --pinned domain.pem --cert masa.pem voucher.cose
+check_json 'r["result"] == "valid" and r["format"] == "cose"'
+echo "ok: a COSE RVR gets a COSE voucher that cbor2 + cryptography verify"
 
 post requestauditlog rvr.cms $cms
 [[ $(cat status) == 200 ]] || { echo "FAIL: audit log: HTTP $(cat status)"; cat body; exit 1; }
@@ -131,12 +154,12 @@ domain_id=$(openssl x509 -in domain.pem -noout -ext subjectKeyIdentifier | tail 
 import json, sys
 log = json.load(open("body"))
 assert log["version"] == "1", log
-assert len(log["events"]) == 3, log
+assert len(log["events"]) == 4, log
 for e in log["events"]:
     assert e["domainID"] == sys.argv[1] and e["nonce"] == sys.argv[2] and e["assertion"] == "proximity", e
 PY
-[[ $(wc -l <audit.ndjson) == 3 ]] || { echo "FAIL: audit.ndjson lines"; cat audit.ndjson; exit 1; }
-echo "ok: requestauditlog returns the three events with the domain CA's SKI as domainID"
+[[ $(wc -l <audit.ndjson) == 4 ]] || { echo "FAIL: audit.ndjson lines"; cat audit.ndjson; exit 1; }
+echo "ok: requestauditlog returns the four events with the domain CA's SKI as domainID"
 
 # Refusals, each with its status and reason.
 n=0

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "brski_pki.hpp"
+#include "vectors.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/est/masa.hpp"
 #include "iotops/est/masa_audit.hpp"
@@ -81,7 +82,7 @@ TEST_CASE("masa: a consistent RVR gets a signed voucher pinning the domain CA, a
     CHECK(v.text("serial-number") == "SN-0001");
     CHECK(!v.text("expires-on"));
 
-    auto events = AuditLog(f.audit).events("SN-0001");
+    auto events = MasaAuditLog(f.audit).events("SN-0001");
     REQUIRE(events.size() == 1);
     CHECK(events[0].domain_id == domain_id(f.pki.domain_ca.cert));
     CHECK(events[0].nonce == "AAECAwQFBgcICQoLDA0ODw==");
@@ -167,7 +168,7 @@ TEST_CASE("masa: refusals carry the RFC 8995 5.6 status and a reason") {
     check_refusal(masa.request_voucher(Fixture::post(BrskiPki::rvr(other_pin, f.pki.registrar, {f.pki.domain_ca.cert}))), 403,
                   "proximity-registrar-cert");
 
-    CHECK(AuditLog(f.audit).events("SN-0001").empty());  // nothing was issued
+    CHECK(MasaAuditLog(f.audit).events("SN-0001").empty());  // nothing was issued
 }
 
 TEST_CASE("masa: the deny list is read on every request") {
@@ -176,6 +177,9 @@ TEST_CASE("masa: the deny list is read on every request") {
     CHECK(masa.request_voucher(Fixture::post(f.good_rvr())).status == 200);
     std::ofstream(f.deny) << "# decommissioned\nSN-0001\n";
     check_refusal(masa.request_voucher(Fixture::post(f.good_rvr())), 403, "device SN-0001 is on the deny list");
+    // a deny list that does not parse is the server's problem, and no voucher goes out
+    std::ofstream(f.deny) << "SN 0001\n";
+    check_refusal(masa.request_voucher(Fixture::post(f.good_rvr())), 500, "server error: " + f.deny + " line 1");
 }
 
 TEST_CASE("masa: the ownership policy decides which domain may claim which devices, and what is pinned") {
@@ -245,6 +249,8 @@ TEST_CASE("masa: requestauditlog answers the owner with the device's events, oth
                                {f.pki.other_domain_ca.cert});
     check_refusal(masa.request_audit_log(Fixture::post(other)), 404, "was issued to this registrar's domain");
     check_refusal(masa.request_audit_log(Fixture::post(rvr, "text/plain")), 415, "unsupported Content-Type");
+    std::ofstream(f.audit, std::ios::app) << "{not json\n";
+    check_refusal(masa.request_audit_log(Fixture::post(rvr)), 500, "server error: " + f.audit + " line 3");
 }
 
 TEST_CASE("audit log response: duplicates per domain abridged past the limit, then arbitrary truncation") {
@@ -271,4 +277,38 @@ TEST_CASE("audit log response: duplicates per domain abridged past the limit, th
     CHECK(tiny["events"].size() == 1);
     CHECK(tiny["truncation"]["arbitrary"] == 2);
     CHECK_THROWS_AS(AuditEvent::from_json(json{{"date", 1}}), Error);
+}
+
+TEST_CASE("masa: the RFC 8995 Appendix C registrar voucher-request, as of 2021, gets a voucher") {
+    auto dir = std::string("voucher/rfc8995/");
+    auto load = [&](const std::string& n) { return crypto::Certificate::load(test::read_vector(dir + n)); };
+    MasaConfig c{crypto::PrivateKey::load(test::read_vector(dir + "masa.key")), load("masa.crt")};
+    c.idevid_anchors = {load("vendor.crt")};
+    c.at = parse_rfc3339("2021-06-01T00:00:00Z");
+    Masa masa(c);
+    auto rvr = test::read_vector(dir + "parboiled_vr_00-D0-E5-F2-00-02.pkcs");
+    auto reply = masa.request_voucher(Fixture::post(rvr));
+    REQUIRE_MESSAGE(reply.status == 200, reply.body_text());
+    auto v = voucher::open(reply.body).voucher;
+    CHECK(v.text("serial-number") == "00-D0-E5-F2-00-02");
+    CHECK(v.text("assertion") == "proximity");
+    CHECK(v.binary("nonce") == base64_decode("-_XE9zK9q8Ll1qylMtLKeg"));
+    // the IDevID has no AKI: idevid-issuer is the AKI value it would have, from the vendor CA's SKI
+    auto ski = *load("vendor.crt").subject_key_id();
+    Bytes want{0x04, static_cast<std::uint8_t>(ski.size() + 4), 0x30, static_cast<std::uint8_t>(ski.size() + 2), 0x80,
+               static_cast<std::uint8_t>(ski.size())};
+    want.insert(want.end(), ski.begin(), ski.end());
+    CHECK(!load("idevid_00-D0-E5-F2-00-02.crt").authority_key_id_extension_value());
+    CHECK(v.binary("idevid-issuer") == want);
+    // the RVR carries the registrar certificate and the owner CA: the CA is pinned
+    CHECK(v.binary("pinned-domain-cert") == load("ownerca_secp384r1.crt").der());
+    // pinning the registrar's own certificate gives what the published voucher pins
+    c.pin = PinChoice::end_entity;
+    auto ee = Masa(c).request_voucher(Fixture::post(rvr));
+    REQUIRE(ee.status == 200);
+    auto published = voucher::open(test::read_vector(dir + "voucher_00-D0-E5-F2-00-02.pkcs")).voucher;
+    CHECK(voucher::open(ee.body).voucher.binary("pinned-domain-cert") == published.binary("pinned-domain-cert"));
+    // at the current time the registrar's certificate has expired
+    c.at.reset();
+    check_refusal(Masa(c).request_voucher(Fixture::post(rvr)), 403, "certificate has expired");
 }

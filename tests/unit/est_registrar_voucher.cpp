@@ -2,9 +2,13 @@
 // function) -> voucher back to the pledge; pledge telemetry; the MASA URL rule.
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "brski_pki.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/est/masa.hpp"
+#include "iotops/crypto/http_server.hpp"
+#include "iotops/est/registrar_brski.hpp"
 #include "iotops/est/registrar_voucher.hpp"
 
 using namespace iotops;
@@ -120,6 +124,14 @@ TEST_CASE("registrar: refusals of the pledge's request") {
                   "registrar policy: test vendor pledge XX-0001 is not admitted");
     check_refusal(reg.request_voucher(f.from_pledge(BrskiPki::pvr(f.pledge, f.pki.other_registrar.cert), f.pledge)), 401,
                   "proximity-registrar-cert is not this registrar's TLS certificate");
+    auto bare = voucher::create(voucher::Kind::voucher_request, json{{"assertion", "proximity"}, {"nonce", "AAECAwQFBgcICQoLDA0ODw=="}});
+    check_refusal(reg.request_voucher(f.from_pledge(voucher::sign(bare, f.pledge.key, f.pledge.cert, voucher::SignOptions{}), f.pledge)),
+                  401, "names no registrar");
+    auto by_key = voucher::create(voucher::Kind::voucher_request,
+                                  json{{"assertion", "proximity"}, {"nonce", "AAECAwQFBgcICQoLDA0ODw=="},
+                                       {"proximity-registrar-pubk", base64_encode(f.pki.other_registrar.cert.public_key().spki_der())}});
+    check_refusal(reg.request_voucher(f.from_pledge(voucher::sign(by_key, f.pledge.key, f.pledge.cert, voucher::SignOptions{}), f.pledge)),
+                  401, "proximity-registrar-pubk is not this registrar's TLS key");
     auto nomasa = f.pki.pledge("SN-0002", f.pki.vendor, std::nullopt);
     check_refusal(reg.request_voucher(f.from_pledge(BrskiPki::pvr(nomasa, f.pki.registrar.cert), nomasa)), 404,
                   "no MASA URL extension");
@@ -208,4 +220,67 @@ TEST_CASE("telemetry: voucher_status and enrollstatus validated and recorded") {
     bad(R"({"version":-1,"status":true})", 400, "version is missing or not an unsigned integer");
     bad(R"({"version":1,"status":"yes"})", 400, "status is missing or not a boolean");
     bad(R"({"version":1,"status":false,"reason":7})", 400, "reason is not text");
+}
+
+TEST_CASE("registrar to MASA over HTTPS: the crypto HTTP client and server with the real handlers") {
+    Fixture f;
+    auto tls = test::make_identity(test::leaf_spec({{"CN", "masa tls"}}, {crypto::oid::kp_server_auth}), nullptr);
+    crypto::ServerOptions so;
+    so.certificates = {tls.cert};
+    so.key = tls.key;
+    so.threads = 2;
+    crypto::HttpServer server(so);
+    server.handle("POST", "/.well-known/brski/requestvoucher", [&f](const crypto::ServerRequest& r) {
+        BrskiRequest b;
+        b.content_type = r.content_type;
+        b.accept = r.header("Accept").value_or("");
+        b.body = r.body;
+        auto a = f.masa.request_voucher(b);
+        crypto::ServerResponse s;
+        s.status = a.status;
+        s.content_type = a.content_type;
+        s.body = a.body;
+        return s;
+    });
+    int port = server.bind("127.0.0.1", 0);
+    std::thread serving([&] { server.run(); });
+    struct Stop {
+        crypto::HttpServer& s;
+        std::thread& t;
+        ~Stop() {
+            s.stop();
+            t.join();
+        }
+    } stop{server, serving};
+
+    auto c = f.config();
+    c.manufacturers[0].masa_url = "https://127.0.0.1:" + std::to_string(port);
+    crypto::HttpOptions ho;
+    ho.pinned_anchors = {tls.cert};
+    ho.timeout_seconds = 10;
+    RegistrarVoucherService reg(c, https_masa_transport(ho));
+    auto req = f.from_pledge(BrskiPki::pvr(f.pledge, f.pki.registrar.cert), f.pledge);
+    req.accept = media_voucher_jws;
+    auto out = reg.request_voucher(req);
+    REQUIRE_MESSAGE(out.reply.status == 200, out.reply.body_text());
+    CHECK(out.reply.content_type == media_voucher_jws);
+    CHECK(voucher::open(out.reply.body).voucher.text("serial-number") == "SN-0001");
+    CHECK(out.log["masa"] == "https://127.0.0.1:" + std::to_string(port) + "/.well-known/brski/requestvoucher");
+
+    // the MASA refuses a device of another manufacturer the registrar admits: its 404 is passed on
+    auto stranger = f.pki.pledge("SN-0005", f.pki.other_vendor);
+    c.manufacturers.push_back(Manufacturer{"other vendor", {f.pki.other_vendor.cert}, {"*"}, c.manufacturers[0].masa_url});
+    RegistrarVoucherService reg2(c, https_masa_transport(ho));
+    auto refused = reg2.request_voucher(f.from_pledge(BrskiPki::pvr(stranger, f.pki.registrar.cert), stranger));
+    CHECK(refused.reply.status == 404);
+    CHECK(refused.reply.body_text().find("the MASA refused the voucher-request (HTTP 404): unknown device") != std::string::npos);
+
+    // a MASA whose TLS certificate is not the pinned one is not asked
+    crypto::HttpOptions wrong;
+    wrong.pinned_anchors = {f.pki.vendor.cert};
+    wrong.timeout_seconds = 10;
+    RegistrarVoucherService reg3(c, https_masa_transport(wrong));
+    auto unreachable = reg3.request_voucher(f.from_pledge(BrskiPki::pvr(f.pledge, f.pki.registrar.cert), f.pledge));
+    CHECK(unreachable.reply.status == 502);
+    CHECK(unreachable.reply.body_text().find("could not be asked") != std::string::npos);
 }

@@ -16,10 +16,22 @@ using detail::refuse;
 const std::vector<voucher::Format> offered = {voucher::Format::cms, voucher::Format::jws, voucher::Format::cose};
 
 // 5.5.2: the MASA pins the farthest certificate the registrar sent (its domain CA when it sent
-// the chain), unless the domain's policy asks for the end-entity certificate.
-const crypto::Certificate& pinned_cert(const std::vector<crypto::Certificate>& chain, const OwnershipDomain* domain) {
-    if (domain && domain->pin == PinChoice::end_entity) return chain.front();
-    return chain.back();
+// the chain), or the registrar's own certificate, as the domain's policy or the default says.
+const crypto::Certificate& pinned_cert(const std::vector<crypto::Certificate>& chain, const OwnershipDomain* domain,
+                                       PinChoice fallback) {
+    auto choice = domain && domain->pin ? *domain->pin : fallback;
+    return choice == PinChoice::end_entity ? chain.front() : chain.back();
+}
+
+// The MASA's own files (deny list, audit log) that do not parse are its fault, not the request's.
+template <typename F>
+auto server_side(F&& f) {
+    try {
+        return f();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::malformed) throw;
+        refuse(500, std::string("server error: ") + e.what());
+    }
 }
 
 }  // namespace
@@ -44,7 +56,7 @@ BrskiReply Masa::request_voucher(const BrskiRequest& request) const {
         rules.at = at;
         auto checked = detail::check_rvr(request, rules);
 
-        if (!config_.deny_list.empty() && ca::DenyList(config_.deny_list).contains(checked.serial_number))
+        if (!config_.deny_list.empty() && server_side([&] { return ca::DenyList(config_.deny_list).contains(checked.serial_number); }))
             refuse(403, "device " + checked.serial_number + " is on the deny list (decommissioned): no voucher is issued");
         const OwnershipDomain* domain = nullptr;
         if (config_.policy) {
@@ -52,7 +64,7 @@ BrskiReply Masa::request_voucher(const BrskiRequest& request) const {
             if (!d.allowed) refuse(403, d.reason);
             domain = d.domain;
         }
-        const auto& pinned = pinned_cert(checked.registrar_chain, domain);
+        const auto& pinned = pinned_cert(checked.registrar_chain, domain, config_.pin);
 
         nlohmann::json leaves = {{"assertion", checked.proximity ? "proximity" : "logged"},
                                  {"serial-number", checked.serial_number},
@@ -79,7 +91,7 @@ BrskiReply Masa::request_voucher(const BrskiRequest& request) const {
             e.nonce = checked.nonce;
             e.assertion = *v.text("assertion");
             e.registrar = checked.registrar_chain.front().subject();
-            AuditLog(config_.audit_log).append(e);
+            MasaAuditLog(config_.audit_log).append(e);
         }
         BrskiReply r;
         r.content_type = std::string(voucher_media_type(*out_format));
@@ -96,7 +108,7 @@ BrskiReply Masa::request_audit_log(const BrskiRequest& request) const {
         rules.require_pvr = false;
         auto checked = detail::check_rvr(request, rules);
         if (config_.audit_log.empty()) refuse(404, "this MASA keeps no audit log");
-        auto events = AuditLog(config_.audit_log).events(checked.serial_number, base64_encode(checked.idevid_issuer));
+        auto events = server_side([&] { return MasaAuditLog(config_.audit_log).events(checked.serial_number, base64_encode(checked.idevid_issuer)); });
         // 5.8: a registrar of a domain that was never an owner learns nothing.
         std::vector<std::string> ids;
         for (const auto& c : checked.registrar_chain) ids.push_back(domain_id(c));

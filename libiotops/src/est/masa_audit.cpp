@@ -78,9 +78,9 @@ void append_ndjson(const std::string& path, const nlohmann::json& record) {
     if (rc != 0) throw Error(ErrorKind::io, path + ": fsync failed");
 }
 
-void AuditLog::append(const AuditEvent& e) const { append_ndjson(path_, e.to_json()); }
+void MasaAuditLog::append(const AuditEvent& e) const { append_ndjson(path_, e.to_json()); }
 
-std::vector<AuditEvent> AuditLog::events(std::string_view serial, std::optional<std::string_view> issuer) const {
+std::vector<AuditEvent> MasaAuditLog::events(std::string_view serial, std::optional<std::string_view> issuer) const {
     std::vector<AuditEvent> out;
     std::string text;
     {

@@ -99,6 +99,22 @@ bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Cert
     return false;
 }
 
+// An IDevID without an AKI (RFC 8995 Appendix C's): the AKI extension value it would carry, from
+// its issuer's subjectKeyIdentifier, 04 L 30 L' 80 n <keyid> (8366bis idevid-issuer format).
+std::optional<Bytes> derived_issuer_id(const crypto::Certificate& idevid, const RvrRules& rules) {
+    crypto::ChainOptions o;
+    o.trust_anchors = rules.idevid_anchors;
+    o.at = rules.at;
+    auto res = crypto::verify_chain(idevid, o);
+    if (!res.ok || res.chain.size() < 2) return std::nullopt;
+    auto ski = res.chain[1].subject_key_id();
+    if (!ski || ski->size() > 100) return std::nullopt;
+    auto n = static_cast<std::uint8_t>(ski->size());
+    Bytes out{0x04, static_cast<std::uint8_t>(n + 4), 0x30, static_cast<std::uint8_t>(n + 2), 0x80, n};
+    out.insert(out.end(), ski->begin(), ski->end());
+    return out;
+}
+
 }  // namespace
 
 voucher::Format request_format(const BrskiRequest& r) {
@@ -154,15 +170,17 @@ CheckedRvr check_rvr(const BrskiRequest& r, const RvrRules& rules) {
     auto serial = v.text("serial-number");
     if (!serial) refuse(400, "the registrar voucher-request has no serial-number");
     out.serial_number = *serial;
+    // RFC 8995 registrars (its Appendix C among them) leave idevid-issuer out; 8366bis requires it.
+    // Without it the PVR's signer tells which issuer the serial-number belongs to.
     auto issuer = binary_leaf(v, "idevid-issuer", "the registrar voucher-request's");
-    if (!issuer) refuse(400, "the registrar voucher-request has no idevid-issuer");
-    out.idevid_issuer = *issuer;
     if (auto it = v.leaves().find("nonce"); it != v.leaves().end() && it->is_string()) out.nonce = it->get<std::string>();
 
     auto prior = binary_leaf(v, "prior-signed-voucher-request", "the registrar voucher-request's");
     if (!prior) {
         if (rules.require_pvr)
             refuse(403, "no prior-signed-voucher-request: nonceless vouchers for registrars the MASA cannot authenticate are not issued");
+        if (!issuer) refuse(400, "the registrar voucher-request has neither idevid-issuer nor prior-signed-voucher-request");
+        out.idevid_issuer = *issuer;
         return out;
     }
 
@@ -198,10 +216,12 @@ CheckedRvr check_rvr(const BrskiRequest& r, const RvrRules& rules) {
     if (auto ps = p.text("serial-number"); ps && *ps != *cert_serial)
         refuse(400, "the pledge voucher-request's serial-number " + *ps + " is not its IDevID's serialNumber " + *cert_serial);
     auto aki = out.idevid->authority_key_id_extension_value();
-    if (!aki) refuse(400, "the pledge's IDevID has no authority key identifier to compare idevid-issuer with");
-    if (*aki != out.idevid_issuer)
-        refuse(400, "idevid-issuer " + hex_encode(out.idevid_issuer) + " is not the authority key identifier " + hex_encode(*aki) +
+    if (!aki) aki = derived_issuer_id(*out.idevid, rules);
+    if (!aki) refuse(400, "the pledge's IDevID has no authority key identifier, nor its issuer a subject key identifier");
+    if (issuer && *aki != *issuer)
+        refuse(400, "idevid-issuer " + hex_encode(*issuer) + " is not the authority key identifier " + hex_encode(*aki) +
                         " of the pledge's IDevID");
+    out.idevid_issuer = *aki;
 
     // 5.5.6: the nonce must be the pledge's.
     auto pvr_nonce = binary_leaf(p, "nonce", "the pledge voucher-request's");

@@ -65,6 +65,34 @@ std::string check_voucher(const MasaAnswer& a, const std::string& serial, const 
     return {};
 }
 
+// 5.2: the PVR names the registrar the pledge saw in TLS (a certificate, or cBRSKI's public key
+// forms); another one, or none, means someone may sit in the middle: 401.
+void check_registrar_pin(const voucher::Voucher& pvr, const crypto::Certificate& tls) {
+    auto leaf = [&](const char* name) -> std::optional<Bytes> {
+        try {
+            return pvr.binary(name);
+        } catch (const Error&) {
+            refuse(400, std::string("the pledge voucher-request's ") + name + " is not base64");
+        }
+    };
+    if (auto cert = leaf("proximity-registrar-cert")) {
+        if (*cert != tls.der())
+            refuse(401, "the pledge voucher-request's proximity-registrar-cert is not this registrar's TLS certificate");
+        return;
+    }
+    auto spki = tls.public_key().spki_der();
+    if (auto pubk = leaf("proximity-registrar-pubk")) {
+        if (*pubk != spki) refuse(401, "the pledge voucher-request's proximity-registrar-pubk is not this registrar's TLS key");
+        return;
+    }
+    if (auto hash = leaf("proximity-registrar-pubk-sha256")) {
+        if (*hash != crypto::digest(crypto::Hash::sha256, spki))
+            refuse(401, "the pledge voucher-request's proximity-registrar-pubk-sha256 is not this registrar's TLS key");
+        return;
+    }
+    refuse(401, "the pledge voucher-request names no registrar (proximity-registrar-cert is required, RFC 8995 5.2)");
+}
+
 }  // namespace
 
 std::string masa_operation_url(std::string_view masa_url, std::string_view operation) {
@@ -165,16 +193,7 @@ RegistrarReply RegistrarVoucherService::request_voucher(const BrskiRequest& requ
         for (const auto& c : voucher::check_rules(pvr.voucher, ro))
             if (!c.ok) refuse(400, "pledge voucher-request " + c.name + ": " + c.message);
         // 5.2: a PVR pinning another registrar means someone sits in the middle.
-        if (config_.tls_certificate) {
-            std::optional<Bytes> prox;
-            try {
-                prox = pvr.voucher.binary("proximity-registrar-cert");
-            } catch (const Error&) {
-                refuse(400, "the pledge voucher-request's proximity-registrar-cert is not base64");
-            }
-            if (prox && *prox != config_.tls_certificate->der())
-                refuse(401, "the pledge voucher-request's proximity-registrar-cert is not this registrar's TLS certificate");
-        }
+        if (config_.tls_certificate) check_registrar_pin(pvr.voucher, *config_.tls_certificate);
 
         auto masa_url = maker->masa_url ? maker->masa_url : idevid.masa_url();
         if (!masa_url) refuse(404, "no MASA: the IDevID has no MASA URL extension and none is configured for " + maker->name);

@@ -24,6 +24,7 @@ struct MasaConfig {
     std::optional<OwnershipPolicy> policy;     // none: any registrar may claim any device (audit only)
     std::string deny_list;                     // ca::DenyList path, re-read on every request; empty: none
     std::string audit_log;                     // NDJSON path; empty: nothing recorded
+    PinChoice pin = PinChoice::domain_ca;      // unless the registrar's policy domain says otherwise
     voucher::Format format = voucher::Format::cms;  // for CMS and JWS requests whose Accept names no type
     std::optional<std::chrono::seconds> validity;   // expires-on = created-on + validity
     std::size_t audit_max_events = 1024;

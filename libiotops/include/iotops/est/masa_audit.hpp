@@ -34,9 +34,9 @@ std::string domain_id(const crypto::Certificate& pinned_domain_cert);
 // Appends one JSON line to path under an exclusive flock on <path>.lock (mode 0640 when created).
 void append_ndjson(const std::string& path, const nlohmann::json& record);
 
-class AuditLog {
+class MasaAuditLog {
 public:
-    explicit AuditLog(std::string path) : path_(std::move(path)) {}
+    explicit MasaAuditLog(std::string path) : path_(std::move(path)) {}
     const std::string& path() const { return path_; }
     void append(const AuditEvent& e) const;
     // The events of one device (and issuer, when given), oldest first; none when the file does not

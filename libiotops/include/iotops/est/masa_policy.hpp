@@ -28,7 +28,7 @@ struct OwnershipDomain {
     std::vector<Bytes> ca_sha256;
     std::vector<std::string> registrar_issuers;
     std::vector<std::string> serials;
-    PinChoice pin = PinChoice::domain_ca;
+    std::optional<PinChoice> pin;  // none: the MASA's default
 
     // Whether this domain recognises a registrar: its certificate, then the rest of its chain.
     bool recognises(const std::vector<crypto::Certificate>& registrar_chain) const;
