@@ -3,7 +3,7 @@ _iot_enroll() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" verb="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            provision) verb="${COMP_WORDS[i]}"; break ;;
+            provision|est|registrar|pledge) verb="${COMP_WORDS[i]}"; break ;;
         esac
     done
     case "$verb:$prev" in
@@ -21,16 +21,68 @@ _iot_enroll() {
         provision:--in-format) COMPREPLY=($(compgen -W "auto json cbor" -- "$cur")); return ;;
         provision:--jobs|provision:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         provision:--output|provision:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--label) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--ca-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--key-pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--user) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--csr) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--subject) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--key-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--retry-max) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--timeout) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--output|est:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--tls-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--tls-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--ca-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--ca-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--db) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--certs-dir) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--valid) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--client-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--users) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--label) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--csr-attr) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--audit-log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--masa-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--masa-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--admit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--voucher-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--rvr-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--rvr-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--port) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--threads) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--registrar) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--masa-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--device) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--voucher-format) COMPREPLY=($(compgen -W "cms jws" -- "$cur")); return ;;
+        pledge:--key-type) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--timeout) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--jobs|pledge:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
     esac
     local opts
     case "$verb" in
         provision) opts="--help -h --ca-cert --ca-key --pass --ca-chain --masa-url --mud-url --subject --key-type --valid --out --force --serial --stream --in-format --jobs -j --output -o --no-color --quiet -q" ;;
+        est) opts="--help -h --url --label --ca-file --insecure-bootstrap-cacerts --cert --key --key-pass --user --pass --csr --subject --key-out --retry-max --timeout --output -o --force --no-color --quiet -q" ;;
+        registrar) opts="--help -h --tls-cert --tls-key --ca-cert --ca-key --pass --db --certs-dir --valid --client-ca --users --label --csr-attr --audit-log --masa-ca --masa-url --admit --voucher-ca --rvr-cert --rvr-key --host --port --threads --no-color --quiet -q" ;;
+        pledge) opts="--help -h --registrar --masa-ca --device --key --cert --chain --pass --voucher-format --key-type --out --timeout --verbose --stream --jobs -j --format --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     elif [[ -z "$verb" ]]; then
-        COMPREPLY=($(compgen -W "provision" -- "$cur"))
+        COMPREPLY=($(compgen -W "provision est registrar pledge" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
     fi
