@@ -48,6 +48,12 @@ _iot_enroll() {
         registrar:--label) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         registrar:--csr-attr) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         registrar:--audit-log) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--masa-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--masa-url) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--admit) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--voucher-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--rvr-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        registrar:--rvr-key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         registrar:--host) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         registrar:--port) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         registrar:--threads) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -70,7 +76,7 @@ _iot_enroll() {
     case "$verb" in
         provision) opts="--help -h --ca-cert --ca-key --pass --ca-chain --masa-url --mud-url --subject --key-type --valid --out --force --serial --stream --in-format --jobs -j --output -o --no-color --quiet -q" ;;
         est) opts="--help -h --url --label --ca-file --insecure-bootstrap-cacerts --cert --key --key-pass --user --pass --csr --subject --key-out --retry-max --timeout --output -o --force --no-color --quiet -q" ;;
-        registrar) opts="--help -h --tls-cert --tls-key --ca-cert --ca-key --pass --db --certs-dir --valid --client-ca --users --label --csr-attr --audit-log --host --port --threads --no-color --quiet -q" ;;
+        registrar) opts="--help -h --tls-cert --tls-key --ca-cert --ca-key --pass --db --certs-dir --valid --client-ca --users --label --csr-attr --audit-log --masa-ca --masa-url --admit --voucher-ca --rvr-cert --rvr-key --host --port --threads --no-color --quiet -q" ;;
         pledge) opts="--help -h --registrar --masa-ca --device --key --cert --chain --pass --voucher-format --key-type --out --timeout --verbose --stream --input --jobs -j --format --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac
