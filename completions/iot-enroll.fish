@@ -82,6 +82,6 @@ complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l out -r -F -d '
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l timeout -r -F -d 'Seconds to wait for each connection and answer (default 30)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l verbose -d 'Add every HTTP exchange (headers and bodies) to the transcript'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l stream -d 'Onboard every device of an NDJSON stream of \'iot-enroll provision\' records; one result each'
-complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l input -r -F -d 'With --stream: the records (default \'-\': stdin)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l jobs -s j -r -F -d 'Worker threads for the records (output keeps input order)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l format -x -a 'json text' -d 'Report as JSON (default) or as a human summary'
+complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -F

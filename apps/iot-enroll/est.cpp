@@ -93,7 +93,7 @@ int run(const Opts& o, cli::Context& ctx) {
         crypto::Name subject;
         if (o.action == "reenroll") {
             if (!o.subject.empty()) throw Error(ErrorKind::usage, "est reenroll: the subject is the renewed certificate's; drop --subject");
-            subject = crypto::parse_name(cfg.http.client_certificates.front().subject());
+            subject = cfg.http.client_certificates.front().subject_name();
         } else {
             if (o.subject.empty()) throw Error(ErrorKind::usage, "est " + o.action + ": give --subject or --csr");
             subject = crypto::parse_name(o.subject);

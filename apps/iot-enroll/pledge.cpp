@@ -157,7 +157,7 @@ void add_pledge(cli::Tool& tool) {
     verb.add_flag("--verbose", o->verbose, "Add every HTTP exchange (headers and bodies) to the transcript");
     verb.add_flag("--stream", o->stream,
                   "Onboard every device of an NDJSON stream of 'iot-enroll provision' records; one result each");
-    verb.add_option("--input", o->in.path, "With --stream: the records (default '-': stdin)");
+    verb.add_option("FILE", o->in.path, "With --stream: the provision records (default '-': stdin)");
     cli::add_stream_options(verb, o->jobs);
     cli::add_report_options(verb, o->report);
 }

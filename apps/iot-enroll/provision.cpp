@@ -67,8 +67,8 @@ nlohmann::json result_record(const est::ProvisionedDevice& d) {
             {"not-after", format_rfc3339(d.certificate.not_after())}};
 }
 
-// A record names one device: {"serial-number": S, "mud-url"?: U, "id"?: X}, a JSON string S, or
-// (NDJSON input only) a plain line S.
+// A record names one device as est::device_request_from_record reads it or, in NDJSON input, as a
+// plain line holding the serial number (a line that does not start like a JSON object, string or array).
 struct Request {
     est::DeviceRequest device;
     nlohmann::json id;
@@ -78,7 +78,8 @@ Request request_of(const cli::Record& r, bool lines) {
     Request req;
     if (lines && !r.cbor) {
         auto first = r.data.find_first_not_of(" \t");
-        char c = first == std::string::npos ? '\0' : r.data[first];
+        if (first == std::string::npos) return req;  // an empty serial, refused as such
+        char c = r.data[first];
         if (c != '{' && c != '"' && c != '[') {
             auto last = r.data.find_last_not_of(" \t");
             req.device.serial = r.data.substr(first, last - first + 1);
@@ -86,25 +87,12 @@ Request request_of(const cli::Record& r, bool lines) {
         }
     }
     nlohmann::json j = cli::record_json(r);
-    std::string where = "record " + std::to_string(r.index);
-    if (j.is_string()) {
-        req.device.serial = j.get<std::string>();
-        return req;
+    try {
+        req.device = est::device_request_from_record(j);
+    } catch (const Error& e) {
+        throw Error(e.kind(), "record " + std::to_string(r.index) + ": " + e.what(), e.hint());
     }
-    if (!j.is_object()) throw Error(ErrorKind::malformed, where + ": expected {\"serial-number\": ...} or a string");
-    for (const auto& [key, value] : j.items()) {
-        if (key == "serial-number" || key == "mud-url") {
-            if (!value.is_string()) throw Error(ErrorKind::malformed, where + ": " + key + " is not a string");
-            if (key == "serial-number") req.device.serial = value.get<std::string>();
-            else req.device.mud_url = value.get<std::string>();
-        } else if (key == "id") {
-            req.id = value;
-        } else {
-            throw Error(ErrorKind::malformed, where + ": unknown member \"" + key + "\"",
-                        "a record holds serial-number, and optionally mud-url and id");
-        }
-    }
-    if (!j.contains("serial-number")) throw Error(ErrorKind::malformed, where + ": no serial-number");
+    if (j.is_object() && j.contains("id")) req.id = j["id"];
     return req;
 }
 

@@ -80,6 +80,22 @@ openssl x509 -in out/JADA123/idevid.pem -noout -subject -nameopt RFC2253 | grep 
     fail "default subject: $(openssl x509 -in out/JADA123/idevid.pem -noout -subject -nameopt RFC2253)"
 echo "ok: one device"
 
+# the IDevID works as a pledge identity: a voucher-request signed with it verifies to the root, and a
+# voucher made from it carries its serial number and its whole AKI extension value as idevid-issuer
+voucher="$IOTOPS_BIN/iot-voucher"
+"$voucher" request --format cms --key out/JADA123/idevid.key --cert out/JADA123/idevid.pem --nonce AAECAwQFBgcI \
+    --proximity-registrar-cert root.pem -o pvr.cms
+"$voucher" verify --anchor root.pem --intermediate mfg.pem --serial JADA123 pvr.cms >pvr.json || fail "PVR with the IDevID: $(cat pvr.json)"
+"$voucher" create --idevid out/JADA123/idevid.pem --assertion logged --pinned-domain-cert root.pem >v.json
+aki=$(openssl x509 -in out/JADA123/idevid.pem -noout -text | grep -A1 'Authority Key Identifier' | tail -1 | tr -d ' :\n')
+/usr/bin/python3 - "$aki" <<'PY' || fail "voucher from the IDevID"
+import base64, json, sys
+v = json.load(open("v.json"))["ietf-voucher:voucher"]
+assert v["serial-number"] == "JADA123", v
+assert base64.b64decode(v["idevid-issuer"]) == bytes.fromhex("041830168014" + sys.argv[1]), v
+PY
+echo "ok: the IDevID signs a voucher-request"
+
 # --subject, P-384 and Ed25519 device keys, a full https MASA URI, --valid
 "$enroll" provision "${ca[@]}" --masa-url https://masa.example.com/.well-known/brski --subject 'O=Acme,CN=Widget 9' \
     --key-type p384 --out out --serial W-9 >/dev/null

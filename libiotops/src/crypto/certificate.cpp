@@ -127,6 +127,7 @@ std::string Certificate::pem() const {
 }
 
 std::string Certificate::subject() const { return rfc2253(X509_get_subject_name(native(*this))); }
+Name Certificate::subject_name() const { return from_x509_name(X509_get_subject_name(native(*this))); }
 std::string Certificate::issuer() const { return rfc2253(X509_get_issuer_name(native(*this))); }
 std::string Certificate::subject_oneline() const {
     char* s = X509_NAME_oneline(X509_get_subject_name(native(*this)), nullptr, 0);

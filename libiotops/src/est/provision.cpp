@@ -10,6 +10,7 @@
 
 #include "est/provision_dir.hpp"
 #include "iotops/core/error.hpp"
+#include "iotops/core/time.hpp"
 #include "iotops/mud/url.hpp"
 
 namespace iotops::est {
@@ -38,7 +39,9 @@ std::string json_quoted(std::string_view s) {
 
 crypto::Name subject_for(const crypto::Name& extra, const std::string& serial) {
     crypto::Name name = extra;
-    bool has_cn = std::any_of(name.begin(), name.end(), [](const auto& rdn) { return ieq(rdn.first, "CN"); });
+    bool has_cn = std::any_of(name.begin(), name.end(), [](const auto& rdn) {
+        return ieq(rdn.first, "CN") || ieq(rdn.first, "commonName") || rdn.first == "2.5.4.3";
+    });
     if (!has_cn) name.emplace_back("CN", serial);
     name.emplace_back("serialNumber", serial);
     return name;
@@ -67,6 +70,10 @@ ManufacturerCa load_manufacturer_ca(const std::string& cert_path, const std::str
         throw Error(ErrorKind::usage, cert_path + ": " + cert.subject() + " is not a CA certificate (basicConstraints cA is not set)");
     if (cert.key_usage() != 0 && !(cert.key_usage() & crypto::ku_key_cert_sign))
         throw Error(ErrorKind::usage, cert_path + ": " + cert.subject() + " may not sign certificates (keyUsage lacks keyCertSign)");
+    if (Time t = now(); cert.not_after() < t || cert.not_before() > t)
+        throw Error(ErrorKind::usage, cert_path + ": " + cert.subject() + " is valid only from " +
+                                          format_rfc3339(cert.not_before()) + " to " + format_rfc3339(cert.not_after()) +
+                                          "; devices would carry certificates that do not verify");
     ManufacturerCa ca{cert, key, {}};
     if (!cert.self_signed()) ca.intermediates.push_back(cert);
     if (chain_path.empty()) return ca;
@@ -116,6 +123,31 @@ std::optional<std::string> masa_url_problem(std::string_view url) {
     return std::nullopt;
 }
 
+DeviceRequest device_request_from_record(const nlohmann::json& record) {
+    DeviceRequest req;
+    if (record.is_string()) {
+        req.serial = record.get<std::string>();
+        return req;
+    }
+    if (!record.is_object()) throw Error(ErrorKind::malformed, "expected {\"serial-number\": ...} or a string");
+    bool has_serial = false;
+    for (const auto& [key, value] : record.items()) {
+        if (key == "id") continue;
+        if (key != "serial-number" && key != "mud-url")
+            throw Error(ErrorKind::malformed, "unknown member " + json_quoted(key),
+                        "a record holds serial-number, and optionally mud-url and id");
+        if (!value.is_string()) throw Error(ErrorKind::malformed, key + " is not a string");
+        if (key == "serial-number") {
+            req.serial = value.get<std::string>();
+            has_serial = true;
+        } else {
+            req.mud_url = value.get<std::string>();
+        }
+    }
+    if (!has_serial) throw Error(ErrorKind::malformed, "no serial-number");
+    return req;
+}
+
 void check_provision_options(const ManufacturerCa& ca, const ProvisionOptions& opts) {
     if (auto p = masa_url_problem(opts.masa_url)) throw Error(ErrorKind::usage, "MASA URL " + json_quoted(opts.masa_url) + ": " + *p);
     if (opts.mud_url) {
@@ -151,7 +183,9 @@ ProvisionedDevice provision_device(const ManufacturerCa& ca, const ProvisionOpti
     for (const auto& c : ca.intermediates) chain += c.pem();
 
     StagedDirectory stage(opts.out_dir, device.serial);
-    crypto::write_private_key_file(join_path(stage.path(), idevid_key_file), key);
+    // Mode 0600 from creation, in a 0700 directory nobody else has seen yet; the directory's rename
+    // is the atomic step, so the key needs no temporary name of its own (one fsync less per device).
+    stage.write_file(idevid_key_file, key.pkcs8_pem(), 0600);
     stage.write_file(idevid_cert_file, cert.pem());
     stage.write_file(idevid_chain_file, chain);
     stage.commit(opts.force);

@@ -172,7 +172,7 @@ ServerResponse Registrar::enroll(const ServerRequest& req, Op op) const {
         subject = csr.subject();
         if (!csr.verify_signature()) throw Refusal{400, "the CSR signature does not verify"};
         // RFC 7030 4.2.2: the subject of a renewal is the subject of the certificate renewed.
-        if (op == Op::reenroll && csr.subject() != who->certificate->subject())
+        if (op == Op::reenroll && csr.subject_name() != who->certificate->subject_name())
             throw Refusal{403, "the CSR subject '" + subject + "' differs from the certificate being renewed ('" +
                                    who->certificate->subject() + "')"};
         std::optional<crypto::PrivateKey> key;

@@ -35,24 +35,22 @@ void add_brski_routes(crypto::HttpServer& server, std::shared_ptr<const Registra
     server.handle("POST", base + "/requestvoucher", [service, log](const crypto::ServerRequest& r) {
         RegistrarReply reply = service->request_voucher(brski_request(r));
         nlohmann::json line = reply.log;
-        line["op"] = "requestvoucher";
         line["remote"] = r.remote_address;
         log.append(line);
         return server_response(reply.reply);
     });
-    auto telemetry = [log](const char* op, TelemetryResult (*fn)(const BrskiRequest&, std::optional<Time>)) {
-        return [log, op, fn](const crypto::ServerRequest& r) {
+    auto telemetry = [log](TelemetryResult (*fn)(const BrskiRequest&, std::optional<Time>)) {
+        return [log, fn](const crypto::ServerRequest& r) {
             TelemetryResult t = fn(brski_request(r), std::nullopt);
             nlohmann::json line = t.record;
-            line["op"] = op;
             line["remote"] = r.remote_address;
             line["http-status"] = t.reply.status;  // "status" is what the pledge reported
             log.append(line);
             return server_response(t.reply);
         };
     };
-    server.handle("POST", base + "/voucher_status", telemetry("voucher_status", &voucher_status));
-    server.handle("POST", base + "/enrollstatus", telemetry("enrollstatus", &enroll_status));
+    server.handle("POST", base + "/voucher_status", telemetry(&voucher_status));
+    server.handle("POST", base + "/enrollstatus", telemetry(&enroll_status));
 }
 
 }  // namespace iotops::est

@@ -52,6 +52,7 @@ public:
     Bytes der() const;
     std::string pem() const;
     std::string subject() const;  // RFC 2253 string
+    Name subject_name() const;    // in encoding order, as Csr::subject_name
     std::string issuer() const;
     std::string subject_oneline() const;  // OpenSSL's one-line form, as index.txt holds it: /CN=a/serialNumber=b
     std::optional<std::string> subject_attribute(std::string_view short_name) const;  // e.g. "serialNumber"

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/key.hpp"
 
@@ -28,8 +30,9 @@ struct ManufacturerCa {
 };
 
 // Loads the CA certificate, its key (passphrase for an encrypted key) and the optional chain file.
-// Throws Error(usage) when the key does not belong to the certificate, the certificate is not a CA,
-// or a chain certificate is not the issuer of the one before it; file errors as read_file.
+// Throws Error(usage) when the key does not belong to the certificate, the certificate is not a CA
+// or not valid now, or a chain certificate is not the issuer of the one before it; file errors as
+// read_file.
 ManufacturerCa load_manufacturer_ca(const std::string& cert_path, const std::string& key_path,
                                     std::optional<std::string> passphrase, const std::string& chain_path = {});
 
@@ -56,6 +59,11 @@ struct DeviceRequest {
     std::string serial;
     std::optional<std::string> mud_url;  // overrides ProvisionOptions::mud_url
 };
+
+// A device of a bulk run: {"serial-number": S, "mud-url"?: U, "id"?: any} (id is the caller's to
+// copy) or the string S. Throws Error(malformed) for any other shape, a member that is not a string,
+// or an unknown member. The serial number itself is checked by provision_device.
+DeviceRequest device_request_from_record(const nlohmann::json& record);
 
 struct ProvisionedDevice {
     std::string serial;
