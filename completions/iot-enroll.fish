@@ -42,7 +42,7 @@ complete -c iot-enroll -n '__fish_seen_subcommand_from est' -l timeout -r -F -d 
 complete -c iot-enroll -n '__fish_seen_subcommand_from est' -l output -s o -r -F -d 'Write to FILE (atomically) instead of stdout'
 complete -c iot-enroll -n '__fish_seen_subcommand_from est' -l force -d 'Write binary output to a terminal anyway'
 complete -c iot-enroll -n '__fish_seen_subcommand_from est' -F
-complete -c iot-enroll -n __fish_use_subcommand -a registrar -d 'Registrar: \'registrar serve\' answers EST (RFC 7030) with an embedded CA'
+complete -c iot-enroll -n __fish_use_subcommand -a registrar -d 'Registrar: \'registrar serve\' answers BRSKI (RFC 8995) and EST (RFC 7030) with an embedded CA'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l help -s h -d 'Print help and exit (also after a verb)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l tls-cert -r -F -d 'Server TLS certificate, then its chain (PEM)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l tls-key -r -F -d 'Key of --tls-cert'

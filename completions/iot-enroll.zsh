@@ -7,7 +7,7 @@ _iot_enroll() {
     verbs=(
         'provision:Mint IDevIDs (key, certificate with serialNumber and MASA URL, chain) from the manufacturer CA'
         'est:EST client (RFC 7030)\: '\''est cacerts|csrattrs|enroll|reenroll|serverkeygen'\'' against an EST server'
-        'registrar:Registrar\: '\''registrar serve'\'' answers EST (RFC 7030) with an embedded CA'
+        'registrar:Registrar\: '\''registrar serve'\'' answers BRSKI (RFC 8995) and EST (RFC 7030) with an embedded CA'
         'pledge:Onboard as a BRSKI pledge\: voucher, registrar check, LDevID; print the transcript of every step'
     )
     _arguments -C \

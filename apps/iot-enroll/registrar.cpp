@@ -127,7 +127,7 @@ int run(const Opts& o, cli::Context& ctx) {
 
 void add_registrar(cli::Tool& tool) {
     auto o = std::make_shared<Opts>();
-    CLI::App& verb = tool.add_verb("registrar", "Registrar: 'registrar serve' answers EST (RFC 7030) with an embedded CA",
+    CLI::App& verb = tool.add_verb("registrar", "Registrar: 'registrar serve' answers BRSKI (RFC 8995) and EST (RFC 7030) with an embedded CA",
                                    [o](cli::Context& ctx) { return run(*o, ctx); });
     verb.add_option("ACTION", o->action, "serve")->required()->check(CLI::IsMember({"serve"}));
     verb.add_option("--tls-cert", o->tls_cert, "Server TLS certificate, then its chain (PEM)");

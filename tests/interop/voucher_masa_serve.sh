@@ -3,7 +3,7 @@
 # signed by a pledge IDevID, RVR by a registrar with its domain CA) get vouchers that iot-voucher
 # verify and openssl cms accept; Accept picks JWS; requestauditlog shows the events; the deny list,
 # the ownership policy, unknown manufacturers, non-registrars and malformed requests are refused
-# with the RFC 8995 5.6 status and a reason.
+# with the RFC 8995 5.6 status and a reason; iot-revoke decommission denies a device while serving.
 set -euo pipefail
 tmp=$(mktemp -d)
 pid=
@@ -191,12 +191,13 @@ rvr rvr-pin.cms pvr-pin.cms reg domain
 refused requestvoucher rvr-pin.cms $cms 403 "proximity-registrar-cert"; n=$((n + 1))
 head -c 300 rvr.cms >truncated
 refused requestvoucher truncated $cms 400 "malformed voucher-request"; n=$((n + 1))
-# the deny list is written by another process while the server runs
+# the deny list is written by another process (iot-revoke decommission) while the server runs
 pvr pvr2.cms pledge2
 rvr rvr2.cms pvr2.cms reg domain
 post requestvoucher rvr2.cms $cms
 [[ $(cat status) == 200 ]] || { echo "FAIL: SN-0002 before the deny list: HTTP $(cat status)"; cat body; exit 1; }
-echo "SN-0002" >>deny.txt
+touch index.txt
+"$IOTOPS_BIN/iot-revoke" decommission --serial-number SN-0002 --db index.txt --deny-list deny.txt >/dev/null 2>&1
 refused requestvoucher rvr2.cms $cms 403 "device SN-0002 is on the deny list"; n=$((n + 1))
 echo "ok: $n bad requests refused with their status and reason"
 
