@@ -71,3 +71,12 @@ grep -q "$serial=Valid (V)" <<<"$st" || { echo "FAIL: openssl ca -status: $st"; 
 out=$("$IOTOPS_BIN/iot-revoke" list --db "$tmp/db/index.txt")
 grep -q "SN-0007" <<<"$out" || { echo "FAIL: iot-revoke list: $out"; exit 1; }
 echo "ok: openssl ca -status and iot-revoke read the LDevID in the registrar's database"
+
+# The device serial number in the LDevID's subject lets decommissioning find it.
+"$IOTOPS_BIN/iot-revoke" decommission --serial-number SN-0007 --db "$tmp/db/index.txt" --deny-list "$tmp/deny.txt" >"$tmp/decom.json"
+st=$(openssl ca -config "$tmp/ca.cnf" -status "$serial" 2>&1 || true)
+grep -q "$serial=Revoked (R)" <<<"$st" || { echo "FAIL: decommission did not revoke the LDevID: $st"; cat "$tmp/decom.json"; exit 1; }
+# ...and a revoked LDevID no longer authenticates a renewal.
+openssl req -new -key "$tmp/dev.key" -subj "/CN=dev-7/serialNumber=SN-0007" -outform DER 2>/dev/null | openssl base64 >"$tmp/re.b64"
+refused 401 "not trusted" "$tmp/re.b64" --cert "$tmp/dev.pem" --key "$tmp/dev.key" "$est/simplereenroll"
+echo "ok: iot-revoke decommission finds the LDevID by serialNumber; once revoked it cannot renew"
