@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "iotops/ca/database.hpp"
 #include "iotops/core/error.hpp"
@@ -102,5 +103,32 @@ TEST_CASE("a key that is not the CA's is a configuration error") {
     CHECK_THROWS_AS(est::Ca({domain.cert, PrivateKey::generate(KeyType::p256), {}, dir + "/index.txt",
                              std::chrono::hours(1), ""}),
                     Error);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("concurrent issues share database writes; each gets its own answer") {
+    TestCa domain;
+    std::string dir = temp_dir();
+    ca::Database(dir + "/index.txt").create(true);  // unique_subject: a second "CN=same" is refused
+    est::Ca ca({domain.cert, domain.key, {}, dir + "/index.txt", std::chrono::hours(24), ""});
+    std::vector<Csr> csrs;
+    for (int i = 0; i < 24; ++i)
+        csrs.push_back(Csr::create(parse_name(i < 2 ? "CN=same" : "CN=dev" + std::to_string(i)),
+                                   PrivateKey::generate(KeyType::p256)));
+    std::vector<int> ok(csrs.size(), 0);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < csrs.size(); ++i)
+        threads.emplace_back([&, i] {
+            try {
+                (void)ca.issue(csrs[i]);
+                ok[i] = 1;
+            } catch (const Error& e) {
+                ok[i] = e.kind() == ErrorKind::negative ? -1 : -2;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(ok[0] + ok[1] == 0);  // one issued, one refused as a duplicate subject
+    for (std::size_t i = 2; i < ok.size(); ++i) CHECK(ok[i] == 1);
+    CHECK(ca::Database(dir + "/index.txt").load().size() == csrs.size() - 1);
     std::filesystem::remove_all(dir);
 }

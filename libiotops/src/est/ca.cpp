@@ -45,9 +45,57 @@ crypto::Certificate Ca::issue_for(const crypto::Name& subject, const crypto::Pub
     e.serial = cert.serial_hex();
     e.subject = cert.subject_oneline();
     if (!config_.certs_dir.empty()) e.file = config_.certs_dir + "/" + e.serial + ".pem";
-    db_.add(e);
+    record(e);
     if (!config_.certs_dir.empty()) ca::write_file_atomic(e.file, cert.pem());
     return cert;
+}
+
+struct Ca::Pending {
+    ca::Entry entry;
+    std::optional<Error> error;
+    bool done = false;
+};
+
+void Ca::record(const ca::Entry& entry) const {
+    Pending mine{entry, std::nullopt, false};
+    std::unique_lock lock(queue_mutex_);
+    queue_.push_back(&mine);
+    while (!mine.done) {
+        if (writing_) {
+            queue_done_.wait(lock);
+            continue;
+        }
+        // This thread writes everything queued so far, its own entry included.
+        writing_ = true;
+        std::vector<Pending*> batch;
+        batch.swap(queue_);
+        lock.unlock();
+        try {
+            db_.update([&](ca::Index& idx) {
+                bool any = false;
+                for (Pending* p : batch) {
+                    try {
+                        idx.add(p->entry);  // checks before it changes anything
+                        any = true;
+                    } catch (const Error& e) {
+                        p->error = e;
+                    }
+                }
+                return any;
+            });
+        } catch (const Error& e) {
+            for (Pending* p : batch)
+                if (!p->error) p->error = e;
+        } catch (const std::exception& e) {
+            for (Pending* p : batch)
+                if (!p->error) p->error = Error(ErrorKind::internal, e.what());
+        }
+        lock.lock();
+        for (Pending* p : batch) p->done = true;
+        writing_ = false;
+        queue_done_.notify_all();
+    }
+    if (mine.error) throw *mine.error;
 }
 
 bool Ca::issued_and_valid(const crypto::Certificate& cert) const {

@@ -2,6 +2,7 @@
 // OpenSSL-`ca`-format database (the one iot-revoke revokes from and answers OCSP for).
 #pragma once
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -44,8 +45,17 @@ public:
     bool issued_and_valid(const crypto::Certificate& cert) const;
 
 private:
+    // Group commit: concurrent enrolments share one locked read-modify-write of index.txt (and
+    // its fsyncs); each caller returns once its own line is durable, or with its own error.
+    struct Pending;
+    void record(const ca::Entry& entry) const;
+
     CaConfig config_;
     ca::Database db_;
+    mutable std::mutex queue_mutex_;
+    mutable std::condition_variable queue_done_;
+    mutable std::vector<Pending*> queue_;
+    mutable bool writing_ = false;
 };
 
 }  // namespace iotops::est
