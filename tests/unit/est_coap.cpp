@@ -269,6 +269,39 @@ TEST_CASE("coap: a server that never answers gives Error(unreachable) at the tim
     close(fd);
 }
 
+TEST_CASE("coap: IPv6 literal URIs") {
+    Pki domain("domain CA");
+    auto [server_cert, server_key] = domain.leaf("registrar");
+    CoapServer server({{server_cert}, server_key, true});
+    server.add({"/hello", {CoapMethod::get}, {}, {}, "", [](const CoapRequest& r) {
+                    return CoapResponse::text(coap_code::content, r.remote_address);
+                }});
+    int port = 0;
+    try {
+        port = server.bind("::1", 0);
+    } catch (const Error& e) {
+        MESSAGE("no IPv6 loopback here: " << e.what());
+        return;
+    }
+    CHECK(server.origin() == "coaps://[::1]:" + std::to_string(port));
+    std::thread t([&] { server.run(); });
+    CoapClientOptions o;
+    o.pinned_anchors = {domain.ca};
+    o.timeout_ms = 10000;
+    try {
+        CoapClient c(server.origin(), o);
+        auto r = c.get("/hello");
+        CHECK(r.code == coap_code::content);
+        CHECK(text(r.payload).rfind("[::1]:", 0) == 0);
+    } catch (...) {
+        server.stop();
+        t.join();
+        throw;
+    }
+    server.stop();
+    t.join();
+}
+
 TEST_CASE("coap: bad client options and URIs") {
     CHECK_THROWS_AS(CoapClient("https://127.0.0.1:1", {}), Error);
     try {

@@ -77,7 +77,7 @@ struct CoapRequest {
 
 struct CoapResponse {
     unsigned code = coap_code::content;
-    std::optional<unsigned> content_format;
+    std::optional<unsigned> content_format;  // with a payload and none: application/octet-stream (42)
     Bytes payload;  // sent block-wise (Block2) when larger than one message
 
     // A text/plain diagnostic answer with a reason (RFC 7252 section 5.5.2).
