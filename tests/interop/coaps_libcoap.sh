@@ -3,7 +3,7 @@
 # (1) coap-client-openssl with a client certificate discovers the iotops server's resources and
 #     fetches one larger than a block; the server's handler sees the client certificate;
 # (2) the iotops client PUTs a body larger than a block (Block1) to coap-server-openssl and GETs
-#     it back (Block2), with certificates both ways;
+#     it back (Block2), with certificates both ways, also as a pledge with max_fragment_length 512;
 # (3) refused and failed handshakes are reported with a reason: another CA, no client
 #     certificate where one is required, a peer that never answers, coap-client distrusting us.
 set -euo pipefail
@@ -72,7 +72,8 @@ grep -q "server certificate refused (CN=localhost): unable to get local issuer c
 
 # --- (2) the iotops client against coap-server-openssl ------------------------------------------
 # coap-server listens on PORT (coap) and PORT+1 (coaps): find two free neighbours.
-port=$(/usr/bin/python3 -c '
+free_pair() {
+    /usr/bin/python3 -c '
 import random, socket
 for _ in range(500):
     p = random.randint(20000, 60000)
@@ -82,7 +83,9 @@ for _ in range(500):
         print(p); break
     except OSError:
         pass
-')
+'
+}
+port=$(free_pair)
 timeout 60 coap-server-openssl -A 127.0.0.1 -p "$port" -c "$tmp/server.pem" -j "$tmp/server.key" -C "$tmp/ca.pem" \
     -d 4 >"$tmp/coap-server.log" 2>&1 &
 pids+=($!)
@@ -102,6 +105,15 @@ grep -q "code=2.05 cf=42 bytes=3000 mfl=0 chain=2" "$tmp/err" || { echo "FAIL: G
 expect 0 -- "$driver" discover "$peer" - "${mine[@]}"
 grep -qx "/time rt=ticks ct=0" "$tmp/out" || { echo "FAIL: discover coap-server"; cat "$tmp/out"; exit 1; }
 grep -qx "/blob ct=42" "$tmp/out" || { echo "FAIL: the dynamic resource is not listed"; cat "$tmp/out"; exit 1; }
+
+# A constrained pledge (cBRSKI DTLS section): max_fragment_length 512 in the ClientHello, and
+# Block2 asked small from the first request on (libcoap's server does not shrink its blocks to
+# the agreed fragment length by itself: a 1024-byte block ends the session with internal_error).
+expect 0 -- "$driver" put "$peer" /blob2 "${mine[@]}" --mfl 512 --in "$tmp/body.bin" --cf 42
+grep -q "code=2.01 cf=none bytes=0 mfl=512" "$tmp/err" || { echo "FAIL: PUT with max_fragment_length"; cat "$tmp/err"; exit 1; }
+expect 0 -- "$driver" get "$peer" /blob2 "${mine[@]}" --mfl 512
+cmp -s "$tmp/out" "$tmp/body.bin" || { echo "FAIL: GET with max_fragment_length"; cat "$tmp/err"; exit 1; }
+grep -q "code=2.05 cf=42 bytes=3000 mfl=512" "$tmp/err" || { echo "FAIL: GET with max_fragment_length"; cat "$tmp/err"; exit 1; }
 
 # --- (3) failed handshakes, each with its reason, exit 69 ----------------------------------------
 # coap-server's certificate chains to the CA we pin, but another CA is refused.

@@ -47,6 +47,7 @@ struct CoapClient::Impl {
     std::string session_failure;
     std::vector<crypto::Certificate> server_chain;
     unsigned max_fragment_length = 0;
+    std::optional<unsigned> block2_szx;  // Block2 size exponent asked for in every request
     Pending* pending = nullptr;
 
     ~Impl() {
@@ -87,7 +88,9 @@ int on_event(coap_session_t* session, const coap_event_t event) {
     if (!impl) return 0;
     switch (event) {
         case COAP_EVENT_DTLS_CONNECTED: impl->connected = true; break;
-        case COAP_EVENT_DTLS_ERROR: impl->session_failure = "DTLS handshake failed"; break;
+        case COAP_EVENT_DTLS_ERROR:
+            impl->session_failure = impl->connected ? "DTLS error" : "DTLS handshake failed";
+            break;
         case COAP_EVENT_DTLS_CLOSED:
             if (impl->session_failure.empty())
                 impl->session_failure = impl->connected ? "DTLS session closed" : "no DTLS handshake";
@@ -184,7 +187,14 @@ CoapClient::CoapClient(const std::string& uri, CoapClientOptions options) : impl
     // Messages must fit in one record when max_fragment_length is agreed.
     unsigned mtu = d.options.mtu;
     if (d.options.max_fragment_length && (!mtu || mtu > d.options.max_fragment_length)) mtu = d.options.max_fragment_length;
-    if (mtu) coap_session_set_mtu(d.session, mtu);
+    if (mtu) {
+        coap_session_set_mtu(d.session, mtu);
+        // Ask for Block2 blocks that fit from the first request on (RFC 7959 section 4, early
+        // negotiation): a server need not shrink its blocks to our max_fragment_length by itself.
+        unsigned szx = 6;  // 1024 bytes; 64 bytes are left for DTLS and CoAP headers and options
+        while (szx > 0 && (16u << szx) + 64 > mtu) --szx;
+        d.block2_szx = szx;
+    }
     if (!d.dtls) return;
 
     auto deadline = Clock::now() + std::chrono::milliseconds(d.options.timeout_ms);
@@ -251,6 +261,8 @@ CoapClientResponse CoapClient::request(CoapMethod method, const std::string& tar
         coap_insert_optlist(&options, coap_new_optlist(COAP_OPTION_URI_QUERY, j - i, reinterpret_cast<const uint8_t*>(query.data() + i)));
         i = j + 1;
     }
+    if (d.block2_szx)
+        coap_insert_optlist(&options, coap_new_optlist(COAP_OPTION_BLOCK2, coap_encode_var_safe(buf, sizeof buf, *d.block2_szx), buf));
     if (accept) coap_insert_optlist(&options, coap_new_optlist(COAP_OPTION_ACCEPT, coap_encode_var_safe(buf, sizeof buf, *accept), buf));
     if (options) {
         coap_add_optlist_pdu(pdu, &options);
