@@ -344,6 +344,17 @@ TEST_CASE("coap: link-format") {
         }
     }
     CHECK_THROWS_AS(parse_link_format("</a>;ct=abc")[0].content_formats(), Error);
+
+    // Every cut of a valid document parses or is refused as malformed: never anything else.
+    std::string doc = "</.well-known/est/crts>;rt=\"ace.est.crts\";ct=\"281 287\",</b/rv>;rt=brski.rv;ct=836";
+    for (std::size_t n = 0; n <= doc.size(); ++n) {
+        CAPTURE(n);
+        try {
+            (void)parse_link_format(std::string_view(doc).substr(0, n));
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::malformed);
+        }
+    }
 }
 
 TEST_CASE("coap: plain CoAP without DTLS") {
