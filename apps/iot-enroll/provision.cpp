@@ -15,6 +15,7 @@
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/passphrase.hpp"
 #include "iotops/est/provision.hpp"
+#include "provision_order.hpp"
 #include "verbs.hpp"
 
 namespace iotops::enroll_cli {
@@ -113,8 +114,16 @@ int run_stream(const Opts& o, const est::ManufacturerCa& ca, const est::Provisio
     cli::OutputSink sink(o.out, cli::Content::text);
     cli::Progress progress(cli::progress_wanted(ctx.quiet), *ctx.err, reader.size());
     std::uint64_t failed = 0;
+    SerialOrder order;
     auto one = [&](const cli::Record& r) -> nlohmann::json {
-        Request req = request_of(r, lines);
+        Request req;
+        try {
+            req = request_of(r, lines);
+        } catch (...) {
+            SerialTurn turn(order, r.index, std::nullopt);
+            throw;
+        }
+        SerialTurn turn(order, r.index, req.device.serial);
         try {
             nlohmann::json out = result_record(est::provision_device(ca, p, req.device));
             out["index"] = r.index;
