@@ -147,6 +147,16 @@ check_idevid out/ARR-1 ARR-1 masa.example.com:9443 https://mud.example.com/a.jso
 check_idevid out/ARR-2 ARR-2 masa.example.com:9443
 echo "ok: JSON array"
 
+# a CBOR sequence of maps (RFC 8742)
+/usr/bin/python3 -c 'import cbor2, sys; sys.stdout.buffer.write(cbor2.dumps({"serial-number": "CB-1"}) + cbor2.dumps({"serial-number": "CB-2", "id": 2}))' >seq.cbor
+"$enroll" provision "${ca[@]}" --masa-url masa.example.com:9443 --out out --stream seq.cbor >cbor.ndjson
+/usr/bin/python3 -c '
+import json
+r = [json.loads(l) for l in open("cbor.ndjson")]
+assert [x["serial-number"] for x in r] == ["CB-1", "CB-2"] and r[1]["id"] == 2, r' || fail "CBOR sequence: $(cat cbor.ndjson)"
+check_idevid out/CB-2 CB-2 masa.example.com:9443
+echo "ok: CBOR sequence"
+
 # --force replaces a device: a new key and certificate, the directory swapped whole
 old_key=$(sha256sum <out/JADA123/idevid.key)
 "$enroll" provision "${ca[@]}" --masa-url masa.example.com:9443 --out out --serial JADA123 --force >forced.json
