@@ -107,7 +107,7 @@ cli::StreamKind stream_kind(cli::Reader& reader, const std::string& in_format) {
     return kind;
 }
 
-int run_stream(const Opts& o, const est::ManufacturerCa& ca, const est::ProvisionOptions& p, cli::Context& ctx) {
+int provision_stream(const Opts& o, const est::ManufacturerCa& ca, const est::ProvisionOptions& p, cli::Context& ctx) {
     cli::Reader reader = cli::Reader::open(o.in.path);
     cli::RecordReader records(reader, stream_kind(reader, o.in.format));
     bool lines = records.kind() == cli::StreamKind::ndjson;
@@ -157,11 +157,11 @@ int run(const Opts& o, cli::Context& ctx) {
     if (!o.pass.empty()) pass = crypto::read_passphrase(o.pass);
     est::ManufacturerCa ca = est::load_manufacturer_ca(o.ca_cert, o.ca_key, pass, o.ca_chain);
     est::check_provision_options(ca, p);
-    if (o.stream) return run_stream(o, ca, p, ctx);
+    if (o.stream) return provision_stream(o, ca, p, ctx);
 
     nlohmann::json record = result_record(est::provision_device(ca, p, {*o.serial, std::nullopt}));
     if (o.out.path != "-") {
-        cli::write_output(o.out, as_bytes(record.dump() + "\n"), cli::Content::text);
+        cli::write_output(o.out, as_bytes(cli::render_json(record, cli::Style{})), cli::Content::text);
     } else {
         cli::emit_report(record, cli::ReportOptions{}, ctx);
     }
