@@ -15,6 +15,7 @@
 #include "iotops/core/time.hpp"
 #include "iotops/crypto/passphrase.hpp"
 #include "iotops/est/provision.hpp"
+#include "provision_order.hpp"
 #include "verbs.hpp"
 
 namespace iotops::enroll_cli {
@@ -106,15 +107,23 @@ cli::StreamKind stream_kind(cli::Reader& reader, const std::string& in_format) {
     return kind;
 }
 
-int run_stream(const Opts& o, const est::ManufacturerCa& ca, const est::ProvisionOptions& p, cli::Context& ctx) {
+int provision_stream(const Opts& o, const est::ManufacturerCa& ca, const est::ProvisionOptions& p, cli::Context& ctx) {
     cli::Reader reader = cli::Reader::open(o.in.path);
     cli::RecordReader records(reader, stream_kind(reader, o.in.format));
     bool lines = records.kind() == cli::StreamKind::ndjson;
     cli::OutputSink sink(o.out, cli::Content::text);
     cli::Progress progress(cli::progress_wanted(ctx.quiet), *ctx.err, reader.size());
     std::uint64_t failed = 0;
+    SerialOrder order;
     auto one = [&](const cli::Record& r) -> nlohmann::json {
-        Request req = request_of(r, lines);
+        Request req;
+        try {
+            req = request_of(r, lines);
+        } catch (...) {
+            SerialTurn turn(order, r.index, std::nullopt);
+            throw;
+        }
+        SerialTurn turn(order, r.index, req.device.serial);
         try {
             nlohmann::json out = result_record(est::provision_device(ca, p, req.device));
             out["index"] = r.index;
@@ -148,11 +157,11 @@ int run(const Opts& o, cli::Context& ctx) {
     if (!o.pass.empty()) pass = crypto::read_passphrase(o.pass);
     est::ManufacturerCa ca = est::load_manufacturer_ca(o.ca_cert, o.ca_key, pass, o.ca_chain);
     est::check_provision_options(ca, p);
-    if (o.stream) return run_stream(o, ca, p, ctx);
+    if (o.stream) return provision_stream(o, ca, p, ctx);
 
     nlohmann::json record = result_record(est::provision_device(ca, p, {*o.serial, std::nullopt}));
     if (o.out.path != "-") {
-        cli::write_output(o.out, as_bytes(record.dump() + "\n"), cli::Content::text);
+        cli::write_output(o.out, as_bytes(cli::render_json(record, cli::Style{})), cli::Content::text);
     } else {
         cli::emit_report(record, cli::ReportOptions{}, ctx);
     }

@@ -147,6 +147,16 @@ check_idevid out/ARR-1 ARR-1 masa.example.com:9443 https://mud.example.com/a.jso
 check_idevid out/ARR-2 ARR-2 masa.example.com:9443
 echo "ok: JSON array"
 
+# a CBOR sequence of maps (RFC 8742)
+/usr/bin/python3 -c 'import cbor2, sys; sys.stdout.buffer.write(cbor2.dumps({"serial-number": "CB-1"}) + cbor2.dumps({"serial-number": "CB-2", "id": 2}))' >seq.cbor
+"$enroll" provision "${ca[@]}" --masa-url masa.example.com:9443 --out out --stream seq.cbor >cbor.ndjson
+/usr/bin/python3 -c '
+import json
+r = [json.loads(l) for l in open("cbor.ndjson")]
+assert [x["serial-number"] for x in r] == ["CB-1", "CB-2"] and r[1]["id"] == 2, r' || fail "CBOR sequence: $(cat cbor.ndjson)"
+check_idevid out/CB-2 CB-2 masa.example.com:9443
+echo "ok: CBOR sequence"
+
 # --force replaces a device: a new key and certificate, the directory swapped whole
 old_key=$(sha256sum <out/JADA123/idevid.key)
 "$enroll" provision "${ca[@]}" --masa-url masa.example.com:9443 --out out --serial JADA123 --force >forced.json
@@ -236,6 +246,34 @@ for s in OK-1 OK-4; do check_idevid "out/$s" "$s" masa.example.com:9443; done
 no_leftovers
 [[ ! -s mixed.err ]] || { cat mixed.err; fail "stderr during a piped stream"; }
 cases=$((cases + 1)); echo "ok: stream with bad records (exit 1)"
+
+# --- a serial repeated within one run takes effect in input order whatever the threads do: the first
+# record provisions it and repeats are refused; with --force the last one stands
+for round in 1 2 3; do
+    rm -rf dup; : >dups.txt
+    for i in $(seq 1 12); do for k in 1 2 3; do echo "DUP-$i" >>dups.txt; done; done
+    rc=0; "$enroll" provision "${ca[@]}" --masa-url m --out dup --stream --jobs 4 dups.txt >dups.out || rc=$?
+    [[ $rc -eq 1 ]] || fail "repeated serials: exit $rc"
+    /usr/bin/python3 - <<'PY' || fail "repeated serials, round $round"
+import json
+r = [json.loads(l) for l in open("dups.out")]
+assert len(r) == 36
+for i, x in enumerate(r):
+    if i % 3 == 0: assert "error" not in x, x
+    else: assert "already provisioned" in x["error"]["message"], x
+PY
+    "$enroll" provision "${ca[@]}" --masa-url m --out dup --stream --jobs 4 --force dups.txt >forced.out
+    /usr/bin/python3 - <<'PY' || fail "repeated serials with --force, round $round"
+import hashlib, json, ssl
+r = [json.loads(l) for l in open("forced.out")]
+for i, x in enumerate(r):
+    assert "error" not in x, x
+    if i % 3 == 2:
+        der = ssl.PEM_cert_to_DER_cert(open(x["certificate"]).read())
+        assert hashlib.sha256(der).hexdigest() == x["fingerprint-sha256"], x
+PY
+done
+echo "ok: repeated serials in one run, in input order"
 
 echo "enroll_provision: $cases bad-input cases"
 [[ $cases -ge 8 ]] || fail "too few bad-input cases"
