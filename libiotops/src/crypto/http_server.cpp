@@ -2,13 +2,10 @@
 
 #include <httplib.h>  // built with CPPHTTPLIB_OPENSSL_SUPPORT (pkg-config cpp-httplib)
 #include <openssl/ssl.h>
-#include <signal.h>
 
-#include <atomic>
-#include <iostream>
-#include <thread>
 
 #include "iotops/core/encoding.hpp"
+#include "iotops/core/signals.hpp"
 #include "native.hpp"
 
 namespace iotops::crypto {
@@ -124,7 +121,6 @@ struct HttpServer::Impl {
     std::unique_ptr<httplib::Server> server;
     std::string host;
     int port = -1;
-    std::atomic<bool> stopping{false};
 };
 
 HttpServer::HttpServer(ServerOptions options) : impl_(std::make_unique<Impl>()) {
@@ -187,23 +183,7 @@ std::string HttpServer::origin() const {
 
 void HttpServer::run() {
     if (impl_->port < 0) throw Error(ErrorKind::internal, "HttpServer::run before bind");
-    // SIGINT and SIGTERM end the server cleanly. They are blocked before the worker threads
-    // start, so only the watcher below receives them.
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    std::thread watcher([this, set] {
-        int sig = 0;
-        sigwait(&set, &sig);
-        impl_->server->stop();
-    });
-    impl_->server->listen_after_bind();
-    // Wake the watcher when stop() ended the server rather than a signal.
-    pthread_kill(watcher.native_handle(), SIGTERM);
-    watcher.join();
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    serve_until_signal([this] { impl_->server->listen_after_bind(); }, [this] { impl_->server->stop(); });
 }
 
 void HttpServer::stop() { impl_->server->stop(); }

@@ -2,14 +2,12 @@
 // handlers turn the PDU into a CoapRequest and the CoapResponse back into a PDU. libcoap does
 // Block1 reassembly and Block2 slicing (COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY) and
 // answers /.well-known/core from the resources' attributes.
-#include <pthread.h>
-#include <signal.h>
 
 #include <atomic>
 #include <list>
-#include <thread>
 
 #include "est/coap_native.hpp"
+#include "iotops/core/signals.hpp"
 #include "iotops/est/coap.hpp"
 
 namespace iotops::est {
@@ -171,25 +169,13 @@ std::string CoapServer::origin() const {
 
 void CoapServer::run() {
     if (impl_->port < 0) throw Error(ErrorKind::internal, "CoapServer::run before bind");
-    // SIGINT and SIGTERM end the server cleanly: blocked here, a watcher thread waits for them.
-    sigset_t set, old;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    std::thread watcher([this, set] {
-        int sig = 0;
-        sigwait(&set, &sig);
-        impl_->stopping = true;
-    });
-    while (!impl_->stopping) {
-        // A short wait so that stop() and signals are noticed without waking the loop from outside.
-        if (coap_io_process(impl_->ctx, 100) < 0) break;
-    }
-    // Wake the watcher when stop() ended the loop rather than a signal.
-    pthread_kill(watcher.native_handle(), SIGTERM);
-    watcher.join();
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    serve_until_signal(
+        [this] {
+            // A short wait so that stop() and signals are noticed without waking the loop from outside.
+            while (!impl_->stopping)
+                if (coap_io_process(impl_->ctx, 100) < 0) break;
+        },
+        [this] { impl_->stopping = true; });
     impl_->stopping = false;
 }
 

@@ -1,0 +1,34 @@
+#include "iotops/core/signals.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <thread>
+
+namespace iotops {
+
+void serve_until_signal(const std::function<void()>& serve, const std::function<void()>& stop) {
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, &old);
+    std::thread watcher([&stop, set] {
+        int sig = 0;
+        sigwait(&set, &sig);
+        stop();
+    });
+    struct Restore {
+        std::thread& watcher;
+        sigset_t old;
+        ~Restore() {
+            // Wake the watcher when serve() ended for another reason than a signal.
+            pthread_kill(watcher.native_handle(), SIGTERM);
+            watcher.join();
+            pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        }
+    } restore{watcher, old};
+    serve();
+}
+
+}  // namespace iotops
