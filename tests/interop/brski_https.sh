@@ -87,7 +87,7 @@ masa = collections.Counter(json.loads(l)["serial-number"] for l in open(f"{tmp}/
 assert sum(masa.values()) == 52 and set(masa) == {f"SN-{i:02d}" for i in range(1, 51)}, masa
 log = [json.loads(l) for l in open(f"{tmp}/registrar-audit.ndjson")]
 enrolled = collections.Counter(re.search(r"serialNumber=([^,]+)", e["subject"]).group(1)
-                               for e in log if e.get("op") == "simpleenroll" and e.get("status") == 200)
+                               for e in log if e.get("operation") == "simpleenroll" and e.get("status") == 200)
 assert sum(enrolled.values()) == 52 and set(enrolled) == set(masa), enrolled
 vouchers = [e for e in log if e.get("operation") == "requestvoucher"]
 assert len(vouchers) == 52 and all(e["status"] == 200 for e in vouchers), vouchers[:3]

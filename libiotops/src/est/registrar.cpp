@@ -205,7 +205,7 @@ void Registrar::audit(const ServerRequest& req, const char* op, const std::optio
                       const crypto::Certificate* issued, const std::string& subject, int status,
                       const std::string& reason) const {
     if (!audit_log_.enabled()) return;
-    nlohmann::json j{{"op", op}, {"remote", req.remote_address},
+    nlohmann::json j{{"operation", op}, {"remote", req.remote_address},
                      {"auth", !who ? "none" : who->kind == Identity::Kind::certificate ? "certificate" : "password"},
                      {"who", who ? who->name : ""}, {"subject", subject}, {"status", status},
                      {"result", issued ? "issued" : "refused"}};

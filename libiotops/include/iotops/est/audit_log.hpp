@@ -12,7 +12,7 @@ public:
     AuditLog() = default;                 // records nothing
     explicit AuditLog(std::string path);  // appends to path (created 0640 when missing)
 
-    // Writes the record as one line, with "time" (RFC 3339, now) unless it has a "date". A log
+    // Writes the record as one line, with "time" (RFC 3339, now) added. A log
     // that cannot be written does not stop the service: the failure is ignored.
     void append(const nlohmann::json& record) const;
     bool enabled() const { return !path_.empty(); }
