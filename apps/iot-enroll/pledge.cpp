@@ -8,6 +8,7 @@
 #include "iotops/ca/database.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/file.hpp"
+#include "iotops/crypto/http.hpp"
 #include "iotops/crypto/passphrase.hpp"
 #include "iotops/est/pledge.hpp"
 #include "iotops/est/provision.hpp"
@@ -36,13 +37,13 @@ est::PledgeOptions pledge_options(const Opts& o) {
     est::PledgeOptions p;
     p.registrar = o.registrar;
     while (!p.registrar.empty() && p.registrar.back() == '/') p.registrar.pop_back();
+    if (p.registrar.rfind("https://", 0) != 0 || crypto::split_url(p.registrar).second != "/")
+        throw Error(ErrorKind::usage, "pledge: --registrar is an https://host:port origin, without a path");
     for (const auto& f : o.masa_ca) {
         auto certs = crypto::Certificate::load_all_file(f);
         p.masa_anchors.insert(p.masa_anchors.end(), certs.begin(), certs.end());
     }
-    p.format = voucher::parse_format(o.format);
-    if (p.format != voucher::Format::cms && p.format != voucher::Format::jws)
-        throw Error(ErrorKind::usage, "pledge: --voucher-format is cms or jws");
+    p.format = voucher::parse_format(o.format);  // cms or jws: CLI11 checked it
     p.key_type = crypto::parse_key_type(o.key_type);
     p.timeout_seconds = o.timeout;
     p.record_http = o.verbose;
