@@ -76,7 +76,9 @@ ChainResult verify_chain_at(const Certificate& leaf, const ChainOptions& options
 // A stream of artifacts from one signer asks the same question again and again; path building costs
 // far more than the signature, so answers are remembered per thread for the same inputs and second.
 ChainResult verify_chain(const Certificate& leaf, const ChainOptions& options) {
-    std::time_t at = options.at ? to_time_t(*options.at) : std::time(nullptr);
+    // The same clock certificates are issued with: time() reads a coarse clock that can lag it by
+    // a tick, which made a certificate issued at 10.001 s "not yet valid" at 9 s.
+    std::time_t at = to_time_t(options.at.value_or(now()));
     thread_local std::unordered_map<std::string, ChainResult> cache;
     std::string key = cache_key(leaf, options, at);
     if (auto it = cache.find(key); it != cache.end()) return it->second;
