@@ -70,6 +70,8 @@ openssl verify -CAfile "$tmp/domain.pem" "$tmp/devices/SN-01/ldevid.pem" >/dev/n
 # --verbose adds the HTTP exchanges.
 expect 0 -- "$enroll" pledge --registrar "$registrar" --masa-ca "$tmp/mfg.pem" --device "$tmp/devices/SN-02" --verbose
 check_json 'r["steps"][2]["http"][0]["response"]["status"] == 200 and "Accept" in r["steps"][2]["http"][0]["request"]["headers"]'
+check_json 'r["steps"][6]["http"][0]["request"]["method"] == "GET" and r["steps"][6]["http"][0]["request"]["url"].endswith("/.well-known/est/cacerts")'
+check_json 'r["steps"][7]["http"][0]["request"]["url"].endswith("/simpleenroll") and r["steps"][7]["http"][0]["request"]["body"]["text"].startswith("MI") and r["steps"][7]["http"][0]["response"]["status"] == 200'
 
 # 50 pledges at once, straight from the factory's records.
 expect 0 -- "$enroll" pledge --stream --jobs 8 --registrar "$registrar" --masa-ca "$tmp/mfg.pem" \

@@ -106,6 +106,12 @@ struct HttpClient::Impl {
         return out;
     }
 
+    void report(const char* method, const std::string& path, const httplib::Headers& sent, ByteView body,
+                const HttpResponse& r) const {
+        if (!options.on_exchange) return;
+        options.on_exchange(HttpExchange{method, origin + path, HttpHeaders(sent.begin(), sent.end()), body, r});
+    }
+
     httplib::Headers headers_with(const HttpHeaders& extra) const {
         httplib::Headers h(options.headers.begin(), options.headers.end());
         h.insert(extra.begin(), extra.end());
@@ -166,18 +172,24 @@ HttpResponse HttpClient::get(const std::string& path, const HttpHeaders& extra_h
         body.insert(body.end(), data, data + n);
         return true;
     };
-    httplib::Result res = s.client->Get(path, s.headers_with(extra_headers), receive);
+    httplib::Headers sent = s.headers_with(extra_headers);
+    httplib::Result res = s.client->Get(path, sent, receive);
     HttpResponse out = s.finish(res, path, false, over);
     out.body = std::move(body);
+    s.report("GET", path, sent, {}, out);
     return out;
 }
 
 HttpResponse HttpClient::post(const std::string& path, const std::string& content_type, ByteView body,
                               const HttpHeaders& extra_headers) {
     Impl& s = *impl_;
-    httplib::Result res = s.client->Post(path, s.headers_with(extra_headers), reinterpret_cast<const char*>(body.data()),
-                                         body.size(), content_type);
-    return s.finish(res, path, true, 0);
+    httplib::Headers sent = s.headers_with(extra_headers);
+    httplib::Result res =
+        s.client->Post(path, sent, reinterpret_cast<const char*>(body.data()), body.size(), content_type);
+    HttpResponse out = s.finish(res, path, true, 0);
+    sent.emplace("Content-Type", content_type);
+    s.report("POST", path, sent, body, out);
+    return out;
 }
 
 std::pair<std::string, std::string> split_url(const std::string& url) {

@@ -28,7 +28,7 @@ void send_status(Transcript& t, crypto::HttpClient& http, const std::string& ste
     std::string text = body.dump();
     t.run(step, [&](json& s) {
         s["sent"] = body;
-        crypto::HttpResponse r = t.post(http, path, "application/json", as_bytes(text));
+        crypto::HttpResponse r = http.post(path, "application/json", as_bytes(text));
         s["http-status"] = r.status;
         if (r.status / 100 != 2) s["warning"] = "the registrar answered " + std::to_string(r.status) + ": " + answer_reason(r);
     });
@@ -57,6 +57,7 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
     tls.timeout_seconds = options.timeout_seconds;
     tls.client_key = identity.key;
     tls.client_certificates = identity.certificates;
+    t.record_exchanges(tls);
 
     // Provisional TLS: the registrar is not trusted yet, only remembered.
     std::vector<crypto::Certificate> registrar_chain;
@@ -90,8 +91,9 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
         return out;
 
     if (!t.run("requestvoucher", [&](json& s) {
-            crypto::HttpResponse r = t.post(provisional, std::string(brski_well_known) + "/requestvoucher",
-                                            media_type(options.format), pvr, {{"Accept", media_type(options.format)}});
+            crypto::HttpResponse r = provisional.post(std::string(brski_well_known) + "/requestvoucher",
+                                                      media_type(options.format), pvr,
+                                                      {{"Accept", media_type(options.format)}});
             s["http-status"] = r.status;
             if (r.status != 200)
                 throw Error(kind_of_status(r.status),

@@ -59,18 +59,16 @@ bool Transcript::run(const std::string& step, const std::function<void(json&)>& 
     return !failed;
 }
 
-crypto::HttpResponse Transcript::post(crypto::HttpClient& http, const std::string& path, const std::string& content_type,
-                                      ByteView body, const crypto::HttpHeaders& headers) {
-    crypto::HttpResponse r = http.post(path, content_type, body, headers);
-    if (record_http_ && current_) {
-        crypto::HttpHeaders sent = headers;
-        sent.emplace_back("Content-Type", content_type);
+void Transcript::record_exchanges(crypto::HttpOptions& options) {
+    if (!record_http_) return;
+    options.on_exchange = [this](const crypto::HttpExchange& x) {
+        if (!current_) return;
         (*current_)["http"].push_back(
-            {{"request", {{"method", "POST"}, {"url", http.origin() + path}, {"headers", headers_json(sent)},
-                          {"body", body_json(body)}}},
-             {"response", {{"status", r.status}, {"headers", headers_json(r.headers)}, {"body", body_json(r.body)}}}});
-    }
-    return r;
+            {{"request", {{"method", x.method}, {"url", x.url}, {"headers", headers_json(x.request_headers)},
+                          {"body", body_json(x.request_body)}}},
+             {"response",
+              {{"status", x.response.status}, {"headers", headers_json(x.response.headers)}, {"body", body_json(x.response.body)}}}});
+    };
 }
 
 }  // namespace iotops::est

@@ -19,9 +19,9 @@ public:
     // error and the outcome's failure kind. Returns whether the step succeeded.
     bool run(const std::string& step, const std::function<void(nlohmann::json&)>& fn);
 
-    // A POST whose request and answer go into the current step when HTTP is recorded.
-    crypto::HttpResponse post(crypto::HttpClient& http, const std::string& path, const std::string& content_type,
-                              ByteView body, const crypto::HttpHeaders& headers = {});
+    // Sets the hook through which every HTTP exchange of `options`' clients goes into the
+    // current step, when HTTP is recorded.
+    void record_exchanges(crypto::HttpOptions& options);
 
     nlohmann::json& doc;
 

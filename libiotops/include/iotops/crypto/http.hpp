@@ -4,6 +4,7 @@
 // (BRSKI's provisional TLS, which only records what the server showed).
 // (cpp-httplib brings its own OpenSSL use, which is why the client lives in crypto.)
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,17 @@
 
 namespace iotops::crypto {
 
+struct HttpResponse;
+
+// One answered request, as a hook sees it (a --verbose transcript records them).
+struct HttpExchange {
+    std::string method;  // "GET", "POST"
+    std::string url;
+    HttpHeaders request_headers;  // as sent, Content-Type included
+    ByteView request_body;
+    const HttpResponse& response;
+};
+
 struct HttpOptions {
     std::string ca_file;                 // PEM bundle; empty: the system store
     std::vector<Certificate> pinned_anchors;  // when set: the server chain must end at one of these
@@ -28,6 +40,7 @@ struct HttpOptions {
     std::optional<PrivateKey> client_key;      // TLS client authentication, with:
     std::vector<Certificate> client_certificates;  // the client certificate, then its chain
     std::optional<std::pair<std::string, std::string>> basic_auth;  // user, password
+    std::function<void(const HttpExchange&)> on_exchange;  // called after every answered request
 };
 
 struct HttpResponse {
