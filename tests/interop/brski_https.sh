@@ -6,14 +6,7 @@
 # serial, a registrar that lies about the nonce, the serial or the domain, a malformed
 # voucher-request, the MASA gone.
 set -euo pipefail
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$IOTOPS_SRC/tests/cli/lib/servers.sh"
 source "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 source "$IOTOPS_SRC/tests/cli/lib/pki.sh"
 enroll="$IOTOPS_BIN/iot-enroll"

@@ -7,14 +7,7 @@
 # (3) refused and failed handshakes are reported with a reason: another CA, no client
 #     certificate where one is required, a peer that never answers, coap-client distrusting us.
 set -euo pipefail
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+source "$IOTOPS_SRC/tests/cli/lib/servers.sh"
 source "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 source "$IOTOPS_SRC/tests/cli/lib/pki.sh"
 driver="$IOTOPS_BUILD/drivers/driver_coap"

@@ -2,10 +2,7 @@
 # iot-revoke status asks an `openssl ocsp -index` responder (with and without nonce, URL from AIA
 # or --ocsp-url), an openssl-made CRL and the database, and honours RFC 9608 noRevAvail.
 set -euo pipefail
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+source "$IOTOPS_SRC/tests/cli/lib/servers.sh"
 source "$(dirname "$0")/lib/revoke_ca.bash"
 ca="$tmp/ca"
 make_ca "$ca"

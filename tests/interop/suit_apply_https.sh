@@ -4,10 +4,7 @@
 # unchanged) without it or when the server answers 404.
 set -euo pipefail
 : "${IOTOPS_BIN:?}" "${IOTOPS_VECTORS:?}" "${IOTOPS_SRC:?}"
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+source "$IOTOPS_SRC/tests/cli/lib/servers.sh"
 cd "$tmp"
 suit="$IOTOPS_BIN/iot-suit"
 v="$IOTOPS_VECTORS/suit/manifest-spec"
