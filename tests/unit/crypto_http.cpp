@@ -55,35 +55,45 @@ struct Running {
     }
 };
 
-}  // namespace
-
-TEST_CASE("https: pinned anchors, provisional TLS and client certificates") {
+// A domain CA and its registrar, a manufacturer CA and its pledge.
+struct Pki {
     Identity domain = make_ca("Domain CA");
     Identity registrar = make_leaf("registrar", domain);
     Identity maker = make_ca("Manufacturer CA");
     Identity pledge = make_leaf("pledge", maker);
 
-    ServerOptions so;
-    so.certificates = {registrar.cert, domain.cert};
-    so.key = registrar.key;
-    so.request_client_certificate = true;
-    so.threads = 2;
-    Running running(so, [](HttpServer& srv) {
-    srv.handle("POST", "/echo", [](const ServerRequest& r) {
-        ServerResponse out;
-        out.content_type = "application/octet-stream";
-        out.body = r.body;
-        out.headers.emplace_back("X-Peer", r.peer_chain.empty() ? "none" : r.peer_chain.front().subject());
-        out.headers.emplace_back("X-Chain", std::to_string(r.peer_chain.size()));
-        return out;
-    });
-    srv.handle("GET", "/refuse", [](const ServerRequest&) -> ServerResponse {
-        throw Error(ErrorKind::permission, "not on the list");
-    });
-    srv.handle("GET", "/who", [](const ServerRequest& r) {
-        auto auth = r.basic_auth();
-        return ServerResponse::text(auth ? 200 : 401, auth ? auth->first + "/" + auth->second : "no");
-    });
+    // The registrar's TLS server, asking for client certificates.
+    ServerOptions registrar_server() const {
+        ServerOptions so;
+        so.certificates = {registrar.cert, domain.cert};
+        so.key = registrar.key;
+        so.request_client_certificate = true;
+        so.threads = 2;
+        return so;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("https: pinned anchors, provisional TLS and client certificates") {
+    Pki pki;
+    const auto& [domain, registrar, maker, pledge] = pki;
+    Running running(pki.registrar_server(), [](HttpServer& srv) {
+        srv.handle("POST", "/echo", [](const ServerRequest& r) {
+            ServerResponse out;
+            out.content_type = "application/octet-stream";
+            out.body = r.body;
+            out.headers.emplace_back("X-Peer", r.peer_chain.empty() ? "none" : r.peer_chain.front().subject());
+            out.headers.emplace_back("X-Chain", std::to_string(r.peer_chain.size()));
+            return out;
+        });
+        srv.handle("GET", "/refuse", [](const ServerRequest&) -> ServerResponse {
+            throw Error(ErrorKind::permission, "not on the list");
+        });
+        srv.handle("GET", "/who", [](const ServerRequest& r) {
+            auto auth = r.basic_auth();
+            return ServerResponse::text(auth ? 200 : 401, auth ? auth->first + "/" + auth->second : "no");
+        });
     });
 
     SUBCASE("provisional TLS records the server chain") {
@@ -170,15 +180,9 @@ TEST_CASE("http: plain server, bad origins, unreachable peers") {
 }
 
 TEST_CASE("tls: a handshake alone shows the server chain and sends the client certificate") {
-    Identity domain = make_ca("Domain CA");
-    Identity registrar = make_leaf("registrar", domain);
-    Identity maker = make_ca("Manufacturer CA");
-    Identity pledge = make_leaf("pledge", maker);
-    ServerOptions so;
-    so.certificates = {registrar.cert, domain.cert};
-    so.key = registrar.key;
-    so.request_client_certificate = true;
-    Running running(so, [](HttpServer&) {});
+    Pki pki;
+    const auto& [domain, registrar, maker, pledge] = pki;
+    Running running(pki.registrar_server(), [](HttpServer&) {});
     HttpOptions o;
     o.client_key = pledge.key;
     o.client_certificates = {pledge.cert};
