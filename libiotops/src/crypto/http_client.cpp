@@ -80,8 +80,9 @@ struct HttpClient::Impl {
         return 0;
     }
 
-    HttpResponse finish(httplib::Result& res, std::string_view path, bool read_body, std::size_t received_over) {
-        if (received_over)
+    // The answer, or the error: a body over max_size (a GET stopped reading it), no answer at all.
+    HttpResponse finish(httplib::Result& res, std::string_view path, bool too_big, Bytes body) {
+        if (too_big)
             throw Error(ErrorKind::protocol,
                         origin + std::string(path) + ": larger than " + std::to_string(options.max_size) + " bytes");
         if (!res) {
@@ -97,12 +98,7 @@ struct HttpClient::Impl {
         out.content_type = res->get_header_value("Content-Type");
         out.headers.assign(res->headers.begin(), res->headers.end());
         out.peer_chain = seen;
-        if (read_body) {
-            if (res->body.size() > options.max_size)
-                throw Error(ErrorKind::protocol,
-                            origin + std::string(path) + ": larger than " + std::to_string(options.max_size) + " bytes");
-            out.body.assign(res->body.begin(), res->body.end());
-        }
+        out.body = std::move(body);
         return out;
     }
 
@@ -163,10 +159,10 @@ const std::string& HttpClient::origin() const { return impl_->origin; }
 HttpResponse HttpClient::get(const std::string& path, const HttpHeaders& extra_headers) {
     Impl& s = *impl_;
     Bytes body;
-    std::size_t over = 0;
+    bool too_big = false;
     auto receive = [&](const char* data, std::size_t n) {
         if (body.size() + n > s.options.max_size) {
-            over = body.size() + n;
+            too_big = true;
             return false;
         }
         body.insert(body.end(), data, data + n);
@@ -174,8 +170,7 @@ HttpResponse HttpClient::get(const std::string& path, const HttpHeaders& extra_h
     };
     httplib::Headers sent = s.headers_with(extra_headers);
     httplib::Result res = s.client->Get(path, sent, receive);
-    HttpResponse out = s.finish(res, path, false, over);
-    out.body = std::move(body);
+    HttpResponse out = s.finish(res, path, too_big, std::move(body));
     s.report("GET", path, sent, {}, out);
     return out;
 }
@@ -186,7 +181,9 @@ HttpResponse HttpClient::post(const std::string& path, const std::string& conten
     httplib::Headers sent = s.headers_with(extra_headers);
     httplib::Result res =
         s.client->Post(path, sent, reinterpret_cast<const char*>(body.data()), body.size(), content_type);
-    HttpResponse out = s.finish(res, path, true, 0);
+    // A POST answer (OCSP, EST, BRSKI) is read whole and then bounded.
+    bool too_big = res && res->body.size() > s.options.max_size;
+    HttpResponse out = s.finish(res, path, too_big, res && !too_big ? Bytes(res->body.begin(), res->body.end()) : Bytes{});
     sent.emplace("Content-Type", content_type);
     s.report("POST", path, sent, body, out);
     return out;
