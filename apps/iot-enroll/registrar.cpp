@@ -48,19 +48,10 @@ crypto::CsrAttr parse_csr_attr(const std::string& text) {
     return a;
 }
 
-// The voucher side of the registrar. Every --client-ca file is one admitted manufacturer; the
-// registrar signs voucher-requests with its TLS identity unless --rvr-cert says otherwise, and
-// sends its chain along so the MASA pins the domain's CA.
-std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
-                                                                  const std::vector<crypto::Certificate>& tls_chain,
-                                                                  const crypto::PrivateKey& tls_key,
-                                                                  const std::optional<std::string>& pass) {
-    std::vector<crypto::Certificate> signer = o.rvr_cert.empty() ? tls_chain : crypto::Certificate::load_all_file(o.rvr_cert);
-    if (signer.empty()) throw Error(ErrorKind::malformed, o.rvr_cert + ": no certificate");
-    est::RegistrarVoucherConfig vc{.key = o.rvr_key.empty() ? tls_key : crypto::PrivateKey::load_file(o.rvr_key, pass),
-                                   .cert = signer.front(),
-                                   .chain = {signer.begin() + 1, signer.end()},
-                                   .tls_certificate = tls_chain.front()};
+// Every --client-ca file is one admitted manufacturer: its IDevID anchors, the --admit globs and
+// the --masa-url override.
+std::vector<est::Manufacturer> manufacturers_of(const Opts& o) {
+    std::vector<est::Manufacturer> out;
     for (const auto& f : o.client_cas) {
         est::Manufacturer m;
         m.anchors = crypto::Certificate::load_all_file(f);
@@ -68,8 +59,25 @@ std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
         m.name = m.anchors.front().subject();
         if (!o.admit.empty()) m.serials = o.admit;
         if (!o.masa_url.empty()) m.masa_url = o.masa_url;
-        vc.manufacturers.push_back(std::move(m));
+        out.push_back(std::move(m));
     }
+    return out;
+}
+
+// The voucher side of the registrar. The registrar signs voucher-requests with its TLS identity unless --rvr-cert says otherwise, and
+// sends its chain along so the MASA pins the domain's CA.
+std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
+                                                                  const std::vector<crypto::Certificate>& tls_chain,
+                                                                  const crypto::PrivateKey& tls_key,
+                                                                  const std::optional<std::string>& pass,
+                                                                  std::vector<est::Manufacturer> manufacturers) {
+    std::vector<crypto::Certificate> signer = o.rvr_cert.empty() ? tls_chain : crypto::Certificate::load_all_file(o.rvr_cert);
+    if (signer.empty()) throw Error(ErrorKind::malformed, o.rvr_cert + ": no certificate");
+    est::RegistrarVoucherConfig vc{.key = o.rvr_key.empty() ? tls_key : crypto::PrivateKey::load_file(o.rvr_key, pass),
+                                   .cert = signer.front(),
+                                   .chain = {signer.begin() + 1, signer.end()},
+                                   .tls_certificate = tls_chain.front()};
+    vc.manufacturers = std::move(manufacturers);
     for (const auto& f : o.voucher_cas)
         for (auto& c : crypto::Certificate::load_all_file(f)) vc.masa_anchors.push_back(std::move(c));
     crypto::HttpOptions masa;
@@ -93,9 +101,9 @@ int run(const Opts& o, cli::Context& ctx) {
                      parse_duration(o.valid), o.certs_dir};
     auto ca = std::make_shared<est::Ca>(std::move(cc));
 
+    std::vector<est::Manufacturer> manufacturers = manufacturers_of(o);
     est::RegistrarConfig rc;
-    for (const auto& f : o.client_cas)
-        for (auto& c : crypto::Certificate::load_all_file(f)) rc.client_anchors.push_back(std::move(c));
+    for (const auto& m : manufacturers) rc.client_anchors.insert(rc.client_anchors.end(), m.anchors.begin(), m.anchors.end());
     if (!o.users.empty()) rc.users = est::Users::load_file(o.users);
     rc.labels = o.labels;
     for (const auto& a : o.csr_attrs) rc.csr_attrs.push_back(parse_csr_attr(a));
@@ -115,7 +123,7 @@ int run(const Opts& o, cli::Context& ctx) {
     so.threads = std::max(1u, o.threads);
     crypto::HttpServer server(std::move(so));
     registrar.add_routes(server);
-    est::add_brski_routes(server, brski_service(o, tls_chain, tls_key, pass), est::AuditLog(o.audit_log));
+    est::add_brski_routes(server, brski_service(o, tls_chain, tls_key, pass, std::move(manufacturers)), est::AuditLog(o.audit_log));
 
     int port = server.bind(o.host, o.port);
     *ctx.err << ctx.tool << ": registrar: listening on https://" << o.host << ":" << port << "/" << std::endl;
