@@ -1,6 +1,8 @@
-// Pledge status telemetry: voucher_status (RFC 8995 5.7) and enrollstatus (5.9.4).
+// Pledge status telemetry: voucher_status (RFC 8995 5.7) and enrollstatus (5.9.4), in JSON or,
+// as cBRSKI pledges send it, CBOR.
 #include <cctype>
 
+#include "iotops/codec/cbor.hpp"
 #include "iotops/codec/json.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
@@ -9,11 +11,23 @@
 namespace iotops::est {
 namespace {
 
-bool is_json_type(std::string_view ct) {
+std::string essence(std::string_view ct) {
     std::string e(ct.substr(0, ct.find(';')));
     while (!e.empty() && e.back() == ' ') e.pop_back();
     for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return e == "application/json";
+    return e;
+}
+
+// cBRSKI: the same structure as CBOR (content-format 60), a map with text keys. As JSON, so both
+// encodings are checked and logged alike; byte strings (which JSON lacks) become base64.
+nlohmann::json cbor_as_json(ByteView body) {
+    cbor::Value v = cbor::decode(body);
+    if (v.is_map())
+        for (const auto& [k, _] : v.as_map())
+            if (!k.is_text()) throw Error(ErrorKind::malformed, "a map key is " + cbor::diagnostic(k) + ", not text");
+    codec::JsonOptions o;
+    o.bytes = codec::BytesInJson::base64;
+    return codec::cbor_to_json(v, o);
 }
 
 TelemetryResult telemetry(const char* operation, const BrskiRequest& r, std::optional<Time> at) {
@@ -33,14 +47,17 @@ TelemetryResult telemetry(const char* operation, const BrskiRequest& r, std::opt
         rec["error"] = why;
         return out;
     };
-    if (!is_json_type(r.content_type)) return fail(415, "unsupported Content-Type '" + r.content_type + "': send application/json");
+    const std::string type = essence(r.content_type);
+    if (type != "application/json" && type != "application/cbor")
+        return fail(415, "unsupported Content-Type '" + r.content_type + "': send application/json or application/cbor");
+    const bool cbor = type == "application/cbor";
     nlohmann::json j;
     try {
-        j = codec::parse_json(r.body, operation);
+        j = cbor ? cbor_as_json(r.body) : codec::parse_json(r.body, operation);
     } catch (const Error& e) {
-        return fail(400, e.what());
+        return fail(400, cbor ? std::string("CBOR: ") + e.what() : std::string(e.what()));
     }
-    if (!j.is_object()) return fail(400, "a JSON object is expected");
+    if (!j.is_object()) return fail(400, cbor ? "a CBOR map is expected" : "a JSON object is expected");
     auto version = j.find("version");
     if (version == j.end() || !version->is_number_unsigned()) return fail(400, "version is missing or not an unsigned integer");
     auto status = j.find("status");

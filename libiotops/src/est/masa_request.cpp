@@ -68,9 +68,28 @@ bool has_cert(const std::vector<crypto::Certificate>& chain, const crypto::Certi
     return false;
 }
 
+// cBRSKI: a registrar whose DTLS certificate is not its RVR signer puts it in the RVR's x5bag.
+// The registrar chain, then each other carried certificate the chain's farthest one issued
+// (directly or through the chain): the keys a proximity-registrar-pubk may name.
+std::vector<crypto::Certificate> domain_certificates(const std::vector<crypto::Certificate>& chain,
+                                                     const std::vector<crypto::Certificate>& carried, Time at) {
+    std::vector<crypto::Certificate> out = chain;
+    for (const auto& c : carried) {
+        if (has_cert(out, c)) continue;
+        crypto::ChainOptions o;
+        o.trust_anchors = {chain.back()};
+        o.intermediates.assign(chain.begin() + 1, chain.end());
+        o.at = at;
+        if (crypto::verify_chain(c, o).ok) out.push_back(c);
+    }
+    return out;
+}
+
 // 5.5.5: the registrar the pledge saw (proximity-registrar-cert, or the cBRSKI public key forms)
-// must be in the chain that signed the RVR. False when the PVR names no registrar.
-bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Certificate>& chain) {
+// must be in the chain that signed the RVR (for the key forms: or among the domain's certificates
+// the RVR carries). False when the PVR names no registrar.
+bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Certificate>& chain,
+                     const std::vector<crypto::Certificate>& domain) {
     const char* who = "the pledge voucher-request's";
     if (auto der = binary_leaf(pvr, "proximity-registrar-cert", who)) {
         crypto::Certificate pinned = [&] {
@@ -87,12 +106,12 @@ bool check_proximity(const voucher::Voucher& pvr, const std::vector<crypto::Cert
         return true;
     }
     if (auto spki = binary_leaf(pvr, "proximity-registrar-pubk", who)) {
-        if (!has_spki(chain, *spki))
+        if (!has_spki(domain, *spki))
             refuse(403, "the pledge voucher-request's proximity-registrar-pubk is not a key of the registrar's chain");
         return true;
     }
     if (auto hash = binary_leaf(pvr, "proximity-registrar-pubk-sha256", who)) {
-        for (const auto& c : chain)
+        for (const auto& c : domain)
             if (crypto::digest(crypto::Hash::sha256, c.public_key().spki_der()) == *hash) return true;
         refuse(403, "the pledge voucher-request's proximity-registrar-pubk-sha256 is not a key of the registrar's chain");
     }
@@ -231,7 +250,7 @@ CheckedRvr check_rvr(const BrskiRequest& r, const RvrRules& rules) {
     if (rules.require_pvr && !rvr_nonce)
         refuse(403, "no nonce: nonceless vouchers for registrars the MASA cannot authenticate are not issued");
 
-    bool pinned = check_proximity(p, out.registrar_chain);
+    bool pinned = check_proximity(p, out.registrar_chain, domain_certificates(out.registrar_chain, out.rvr.certificates, rules.at));
     out.proximity = pinned && rvr_nonce && p.text("assertion") == std::optional<std::string>("proximity");
     return out;
 }

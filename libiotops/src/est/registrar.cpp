@@ -43,31 +43,29 @@ ServerResponse base64_answer(const std::string& content_type, ByteView der) {
     return r;
 }
 
-// A refusal carried out of the enrolment steps: the status and the reason the client sees.
-struct Refusal {
-    int status;
-    std::string reason;
-};
-
-crypto::Csr read_csr(const ServerRequest& req) {
+// The CSR of an HTTP request: application/pkcs10, base64 (RFC 8951) or binary DER.
+Bytes read_csr(const ServerRequest& req) {
     if (!media_type_is(req.content_type, "application/pkcs10"))
-        throw Refusal{415, "the request must be application/pkcs10, not '" + req.content_type + "'"};
-    if (req.body.empty()) throw Refusal{400, "empty request body: expected a base64 PKCS#10 CSR"};
-    Bytes der;
-    if (req.body[0] == 0x30) {
-        der = req.body;  // binary DER, which some clients send although RFC 8951 says base64
-    } else {
-        try {
-            der = base64_decode(to_string(req.body));
-        } catch (const Error& e) {
-            throw Refusal{400, std::string("the body is not base64: ") + e.what()};
-        }
-    }
+        throw EstRefusal{415, "the request must be application/pkcs10, not '" + req.content_type + "'"};
+    if (req.body.empty()) throw EstRefusal{400, "empty request body: expected a base64 PKCS#10 CSR"};
+    if (req.body[0] == 0x30) return req.body;  // binary DER, which some clients send although RFC 8951 says base64
     try {
-        return crypto::Csr::load(der);
+        return base64_decode(to_string(req.body));
     } catch (const Error& e) {
-        throw Refusal{400, std::string("malformed CSR: ") + e.what()};
+        throw EstRefusal{400, std::string("the body is not base64: ") + e.what()};
     }
+}
+
+EstPeer peer_of(const ServerRequest& req) {
+    EstPeer p;
+    p.chain = req.peer_chain;
+    p.basic = req.basic_auth();
+    p.remote_address = req.remote_address;
+    return p;
+}
+
+const char* op_name(EnrollOp op) {
+    return op == EnrollOp::enroll ? "simpleenroll" : op == EnrollOp::reenroll ? "simplereenroll" : "serverkeygen";
 }
 
 }  // namespace
@@ -130,16 +128,21 @@ ServerResponse Registrar::csrattrs(const ServerRequest&) const {
     return base64_answer("application/csrattrs", crypto::encode_csr_attrs(config_.csr_attrs));
 }
 
-ServerResponse Registrar::simpleenroll(const ServerRequest& req) const { return enroll(req, Op::enroll); }
-ServerResponse Registrar::simplereenroll(const ServerRequest& req) const { return enroll(req, Op::reenroll); }
-ServerResponse Registrar::serverkeygen(const ServerRequest& req) const { return enroll(req, Op::serverkeygen); }
+ServerResponse Registrar::simpleenroll(const ServerRequest& req) const { return enroll_http(req, EnrollOp::enroll); }
+ServerResponse Registrar::simplereenroll(const ServerRequest& req) const { return enroll_http(req, EnrollOp::reenroll); }
+ServerResponse Registrar::serverkeygen(const ServerRequest& req) const { return enroll_http(req, EnrollOp::serverkeygen); }
 
 std::optional<Identity> Registrar::authenticate(const ServerRequest& req, std::string* why) const {
-    std::string reason = "no client certificate and no HTTP basic credentials";
-    if (!req.peer_chain.empty()) {
-        const crypto::Certificate& leaf = req.peer_chain.front();
+    return authenticate(peer_of(req), why);
+}
+
+std::optional<Identity> Registrar::authenticate(const EstPeer& peer, std::string* why) const {
+    std::string reason = peer.transport == "https" ? "no client certificate and no HTTP basic credentials"
+                                                   : "no client certificate";
+    if (!peer.chain.empty()) {
+        const crypto::Certificate& leaf = peer.chain.front();
         crypto::ChainOptions opts;
-        opts.intermediates.assign(req.peer_chain.begin() + 1, req.peer_chain.end());
+        opts.intermediates.assign(peer.chain.begin() + 1, peer.chain.end());
         opts.trust_anchors = config_.client_anchors;
         if (!opts.trust_anchors.empty() && crypto::verify_chain(leaf, opts).ok)
             return Identity{Identity::Kind::certificate, leaf.subject(), leaf};
@@ -147,7 +150,7 @@ std::optional<Identity> Registrar::authenticate(const ServerRequest& req, std::s
         if (ca_->issued_and_valid(leaf)) return Identity{Identity::Kind::certificate, leaf.subject(), leaf};
         reason = "the client certificate '" + leaf.subject() + "' is not trusted";
     }
-    if (auto basic = req.basic_auth()) {
+    if (const auto& basic = peer.basic) {
         if (config_.users.check(basic->first, basic->second))
             return Identity{Identity::Kind::password, basic->first, std::nullopt};
         reason = "wrong user name or password";
@@ -156,56 +159,73 @@ std::optional<Identity> Registrar::authenticate(const ServerRequest& req, std::s
     return std::nullopt;
 }
 
-ServerResponse Registrar::enroll(const ServerRequest& req, Op op) const {
-    const char* op_name = op == Op::enroll ? "simpleenroll" : op == Op::reenroll ? "simplereenroll" : "serverkeygen";
+Enrolment Registrar::enroll(const EstPeer& peer, EnrollOp op, const CsrSource& csr_der) const {
     std::optional<Identity> who;
     std::string subject;
+    Enrolment out;
+    auto refused = [&](int status, const std::string& reason, const std::string& logged) {
+        audit(peer, op_name(op), who, nullptr, subject, status, logged);
+        out.status = status;
+        out.reason = reason;
+        return out;
+    };
     try {
         std::string why;
-        who = authenticate(req, &why);
-        if (!who) throw Refusal{401, why};
-        if (op == Op::reenroll && (!who->certificate || !ca_->issued_and_valid(*who->certificate)))
-            throw Refusal{403, "simplereenroll needs a TLS client certificate this CA issued and has not revoked"};
-        crypto::Csr csr = read_csr(req);
+        who = authenticate(peer, &why);
+        if (!who) throw EstRefusal{401, why};
+        if (op == EnrollOp::reenroll && (!who->certificate || !ca_->issued_and_valid(*who->certificate)))
+            throw EstRefusal{403, "simplereenroll needs a TLS client certificate this CA issued and has not revoked"};
+        Bytes der = csr_der();
+        crypto::Csr csr = [&] {
+            try {
+                return crypto::Csr::load(der);
+            } catch (const Error& e) {
+                throw EstRefusal{400, std::string("malformed CSR: ") + e.what()};
+            }
+        }();
         subject = csr.subject();
-        if (!csr.verify_signature()) throw Refusal{400, "the CSR signature does not verify"};
+        if (!csr.verify_signature()) throw EstRefusal{400, "the CSR signature does not verify"};
         // RFC 7030 4.2.2: the subject of a renewal is the subject of the certificate renewed.
-        if (op == Op::reenroll && csr.subject_name() != who->certificate->subject_name())
-            throw Refusal{403, "the CSR subject '" + subject + "' differs from the certificate being renewed ('" +
-                                   who->certificate->subject() + "')"};
-        std::optional<crypto::PrivateKey> key;
-        if (op == Op::serverkeygen) key = crypto::PrivateKey::generate(crypto::KeyType::p256);
-        crypto::Certificate cert = key ? ca_->issue_for(csr.subject_name(), key->public_key()) : ca_->issue(csr);
-        audit(req, op_name, who, &cert, subject, 200, "");
-        if (!key) return base64_answer(certs_only_type, crypto::certs_only({cert}));
-
-        std::string boundary = "est-" + hex_encode(crypto::random_bytes(12));
-        std::string k64 = base64_lines(key->pkcs8_der()), c64 = base64_lines(crypto::certs_only({cert}));
-        std::vector<MimePart> parts{
-            {{{"Content-Type", "application/pkcs8"}, {"Content-Transfer-Encoding", "base64"}}, Bytes(k64.begin(), k64.end())},
-            {{{"Content-Type", certs_only_type}, {"Content-Transfer-Encoding", "base64"}}, Bytes(c64.begin(), c64.end())}};
-        ServerResponse r;
-        r.content_type = "multipart/mixed; boundary=" + boundary;
-        r.body = build_multipart(boundary, parts);
-        return r;
-    } catch (const Refusal& f) {
-        audit(req, op_name, who, nullptr, subject, f.status, f.reason);
-        ServerResponse r = ServerResponse::text(f.status, f.reason);
-        if (f.status == 401) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"EST\"");
-        return r;
+        if (op == EnrollOp::reenroll && csr.subject_name() != who->certificate->subject_name())
+            throw EstRefusal{403, "the CSR subject '" + subject + "' differs from the certificate being renewed ('" +
+                                      who->certificate->subject() + "')"};
+        if (op == EnrollOp::serverkeygen) out.key = crypto::PrivateKey::generate(crypto::KeyType::p256);
+        out.certificate = out.key ? ca_->issue_for(csr.subject_name(), out.key->public_key()) : ca_->issue(csr);
+        audit(peer, op_name(op), who, &*out.certificate, subject, 200, "");
+        return out;
+    } catch (const EstRefusal& f) {
+        return refused(f.status, f.reason, f.reason);
     } catch (const Error& e) {
         int status = e.kind() == ErrorKind::malformed ? 400 : e.kind() == ErrorKind::negative ? 403 : 500;
-        std::string reason = status == 500 ? "internal error" : e.what();
-        audit(req, op_name, who, nullptr, subject, status, e.what());
-        return ServerResponse::text(status, reason);
+        return refused(status, status == 500 ? "internal error" : e.what(), e.what());
     }
 }
 
-void Registrar::audit(const ServerRequest& req, const char* op, const std::optional<Identity>& who,
+ServerResponse Registrar::enroll_http(const ServerRequest& req, EnrollOp op) const {
+    Enrolment e = enroll(peer_of(req), op, [&] { return read_csr(req); });
+    if (!e.ok()) {
+        ServerResponse r = ServerResponse::text(e.status, e.reason);
+        if (e.status == 401) r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"EST\"");
+        return r;
+    }
+    if (!e.key) return base64_answer(certs_only_type, crypto::certs_only({*e.certificate}));
+
+    std::string boundary = "est-" + hex_encode(crypto::random_bytes(12));
+    std::string k64 = base64_lines(e.key->pkcs8_der()), c64 = base64_lines(crypto::certs_only({*e.certificate}));
+    std::vector<MimePart> parts{
+        {{{"Content-Type", "application/pkcs8"}, {"Content-Transfer-Encoding", "base64"}}, Bytes(k64.begin(), k64.end())},
+        {{{"Content-Type", certs_only_type}, {"Content-Transfer-Encoding", "base64"}}, Bytes(c64.begin(), c64.end())}};
+    ServerResponse r;
+    r.content_type = "multipart/mixed; boundary=" + boundary;
+    r.body = build_multipart(boundary, parts);
+    return r;
+}
+
+void Registrar::audit(const EstPeer& peer, const char* op, const std::optional<Identity>& who,
                       const crypto::Certificate* issued, const std::string& subject, int status,
                       const std::string& reason) const {
     if (!audit_log_.enabled()) return;
-    nlohmann::json j{{"operation", op}, {"remote", req.remote_address},
+    nlohmann::json j{{"operation", op}, {"remote", peer.remote_address}, {"transport", peer.transport},
                      {"auth", !who ? "none" : who->kind == Identity::Kind::certificate ? "certificate" : "password"},
                      {"who", who ? who->name : ""}, {"subject", subject}, {"status", status},
                      {"result", issued ? "issued" : "refused"}};

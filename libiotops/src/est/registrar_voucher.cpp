@@ -211,6 +211,16 @@ RegistrarReply RegistrarVoucherService::request_voucher(const BrskiRequest& requ
         voucher::SignOptions so;
         so.format = config_.rvr_format.value_or(pvr.format);
         so.chain = config_.chain;
+        if (so.format == voucher::Format::cose) {
+            // cBRSKI: the x5bag also carries the registrar's (D)TLS certificate when it does not sign,
+            // so the MASA finds the key a proximity-registrar-pubk names, and the pledge's chain
+            // from the handshake, so the MASA can check the PVR from the manufacturer's root alone.
+            auto add = [&](const crypto::Certificate& c) {
+                if (!(c == config_.cert) && std::find(so.chain.begin(), so.chain.end(), c) == so.chain.end()) so.chain.push_back(c);
+            };
+            if (config_.tls_certificate) add(*config_.tls_certificate);
+            for (const auto& c : request.peer_chain) add(c);
+        }
         MasaCall call;
         call.url = url;
         call.content_type = std::string(voucher_media_type(so.format));

@@ -215,6 +215,13 @@ Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certif
     }
 }
 
+Bytes strip_unprotected_certificates(ByteView cose) {
+    auto msg = crypto::cose::Sign1::parse(cose);
+    msg.unprotected_header().remove(crypto::cose::label::x5bag);
+    msg.unprotected_header().remove(crypto::cose::label::x5chain);
+    return msg.encode(msg.tagged() ? crypto::cose::Form::tagged : crypto::cose::Form::untagged);
+}
+
 nlohmann::json certificate_summary(const crypto::Certificate& c) {
     nlohmann::json j = {{"subject", c.subject()},
                         {"issuer", c.issuer()},

@@ -1,13 +1,17 @@
 // The registrar's EST service (RFC 7030) over the shared HTTPS server. Each handler is a pure
-// function of the request, so tests call them without sockets.
+// function of the request, so tests call them without sockets. The enrolment itself
+// (authentication, the CA, the audit log) is transport-neutral: the EST-coaps front end
+// (registrar_coaps.hpp) calls the same `enroll`.
 //
 // Extension point: a registrar is one HttpServer. `Registrar::add_routes` puts the EST routes on
 // it; other roles (the BRSKI /.well-known/brski/* handlers) add theirs to the same server before
 // `run()`, and can share this object's `authenticate` and `ca()` to enrol pledges.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "iotops/crypto/certificate.hpp"
@@ -36,6 +40,36 @@ struct Identity {
     std::optional<crypto::Certificate> certificate;
 };
 
+// The client side of an EST request, whatever carried it.
+struct EstPeer {
+    std::vector<crypto::Certificate> chain;  // TLS/DTLS client certificate, then its chain; not verified
+    std::optional<std::pair<std::string, std::string>> basic;  // HTTP basic user and password
+    std::string remote_address;
+    std::string transport = "https";  // for the audit log: "https" or "coaps"
+};
+
+enum class EnrollOp { enroll, reenroll, serverkeygen };
+
+// A refusal with the HTTP status number (the CoAP side maps it) and the reason the client sees.
+struct EstRefusal {
+    int status;
+    std::string reason;
+};
+
+// What an enrolment gave: the certificate (with the generated key for serverkeygen), or the
+// refusal. Every attempt is one audit log line.
+struct Enrolment {
+    int status = 200;
+    std::string reason;  // why not, when status is not 200
+    std::optional<crypto::Certificate> certificate;
+    std::optional<crypto::PrivateKey> key;
+    bool ok() const { return status == 200; }
+};
+
+// The DER PKCS#10 request as the transport carries it; throws EstRefusal for a wrong media type
+// or encoding. Called only once the peer is authenticated.
+using CsrSource = std::function<Bytes()>;
+
 class Registrar {
 public:
     Registrar(std::shared_ptr<const Ca> ca, RegistrarConfig config);
@@ -55,13 +89,19 @@ public:
     // A TLS client certificate that chains to a client anchor or to this CA, else HTTP basic
     // credentials that match a user; nullopt otherwise (with the reason in *why).
     std::optional<Identity> authenticate(const crypto::ServerRequest& req, std::string* why = nullptr) const;
+    std::optional<Identity> authenticate(const EstPeer& peer, std::string* why = nullptr) const;
+
+    // The transport-neutral enrolment: authenticates the peer (401), reads the CSR, checks
+    // reenroll rules (403) and the CSR signature (400), issues from the CA and writes the audit line.
+    Enrolment enroll(const EstPeer& peer, EnrollOp op, const CsrSource& csr_der) const;
 
     const Ca& ca() const { return *ca_; }
+    const std::vector<crypto::CsrAttr>& csr_attrs() const { return config_.csr_attrs; }
+    const std::vector<std::string>& labels() const { return config_.labels; }
 
 private:
-    enum class Op { enroll, reenroll, serverkeygen };
-    crypto::ServerResponse enroll(const crypto::ServerRequest& req, Op op) const;
-    void audit(const crypto::ServerRequest& req, const char* op, const std::optional<Identity>& who,
+    crypto::ServerResponse enroll_http(const crypto::ServerRequest& req, EnrollOp op) const;
+    void audit(const EstPeer& peer, const char* op, const std::optional<Identity>& who,
                const crypto::Certificate* issued, const std::string& subject, int status,
                const std::string& reason) const;
     bool label_ok(const crypto::ServerRequest& req) const;

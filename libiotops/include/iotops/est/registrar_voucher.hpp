@@ -87,7 +87,8 @@ private:
 
 // Pledge telemetry (RFC 8995 5.7 voucher_status, 5.9.4 enrollstatus): JSON
 // {"version":uint,"status":bool,"reason"?:text,"reason-context"?:any}. 200 when valid, 400 (with
-// the reason) when not, 415 when not application/json. The record to log holds the fields, the
+// the reason) when not, 415 when neither application/json nor application/cbor (cBRSKI: the same
+// structure as a CBOR map with text keys). The record to log holds the fields, the
 // client certificate (subject, serialNumber, SHA-256), unknown fields and a newer version noted.
 struct TelemetryResult {
     BrskiReply reply;

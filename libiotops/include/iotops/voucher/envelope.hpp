@@ -53,6 +53,12 @@ Bytes sign(const Voucher& v, const crypto::PrivateKey& key, const crypto::Certif
 // COSE with a signer made once (its key context is reused; a Signer is for one thread at a time).
 Bytes sign_cose(const Voucher& v, crypto::cose::Signer& signer, const crypto::Certificate& cert, const SignOptions& options);
 
+// cBRSKI "Registrar Extensions": a COSE_Sign1 voucher with the unprotected x5bag (32) and x5chain
+// (33) removed, as the registrar forwards it to a constrained pledge; the protected header, payload
+// and signature are kept byte for byte (so the signature still verifies), tagged stays tagged.
+// Error(malformed) when the input is not a COSE_Sign1.
+Bytes strip_unprotected_certificates(ByteView cose);
+
 // A certificate as a short JSON summary for reports.
 nlohmann::json certificate_summary(const crypto::Certificate& c);
 
