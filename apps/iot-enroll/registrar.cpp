@@ -1,7 +1,9 @@
 // registrar serve: a BRSKI registrar (RFC 8995) over HTTPS: voucher-requests relayed to the MASA,
-// pledge telemetry, and EST (RFC 7030) with its embedded CA.
+// pledge telemetry, and EST (RFC 7030) with its embedded CA; with --coaps also over CoAPS on UDP
+// (EST-coaps RFC 9148, cBRSKI) in the same process, with the same certificate, CA and MASA.
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "verbs.hpp"
 #include "iotops/core/error.hpp"
@@ -9,6 +11,7 @@
 #include "iotops/crypto/passphrase.hpp"
 #include "iotops/est/registrar.hpp"
 #include "iotops/est/registrar_brski.hpp"
+#include "iotops/est/registrar_coaps.hpp"
 
 namespace iotops::enroll_cli {
 
@@ -28,6 +31,8 @@ struct Opts {
     std::string valid = "365d";
     std::string host = "127.0.0.1";
     int port = 0;
+    std::optional<int> coaps_port;  // none: no CoAPS listener
+    std::string coaps_host;         // empty: --host
     unsigned threads = 16;
 };
 
@@ -89,7 +94,7 @@ std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
 
 int run(const Opts& o, cli::Context& ctx) {
     if (o.tls_cert.empty() || o.tls_key.empty())
-        throw Error(ErrorKind::usage, "registrar serve: --tls-cert and --tls-key are required (EST runs over HTTPS only)");
+        throw Error(ErrorKind::usage, "registrar serve: --tls-cert and --tls-key are required (HTTPS and DTLS use them)");
     if (o.ca_cert.empty() || o.ca_key.empty() || o.db.empty())
         throw Error(ErrorKind::usage, "registrar serve: --ca-cert, --ca-key and --db are required");
     std::optional<std::string> pass;
@@ -123,11 +128,38 @@ int run(const Opts& o, cli::Context& ctx) {
     so.threads = std::max(1u, o.threads);
     crypto::HttpServer server(std::move(so));
     registrar.add_routes(server);
-    est::add_brski_routes(server, brski_service(o, tls_chain, tls_key, pass, std::move(manufacturers)), est::AuditLog(o.audit_log));
+    auto vouchers = brski_service(o, tls_chain, tls_key, pass, std::move(manufacturers));
+    est::add_brski_routes(server, vouchers, est::AuditLog(o.audit_log));
+
+    // CoAPS: DTLS with the TLS certificate (what a PVR's proximity-registrar-pubk names), the same
+    // registrar and voucher service.
+    std::unique_ptr<est::CoapServer> coaps;
+    if (o.coaps_port) {
+        coaps = std::make_unique<est::CoapServer>(est::CoapServerOptions{.certificates = tls_chain, .key = tls_key});
+        for (auto& r : est::est_coap_resources(registrar)) coaps->add(std::move(r));
+        for (auto& r : est::brski_coap_resources(vouchers, est::AuditLog(o.audit_log))) coaps->add(std::move(r));
+        coaps->bind(o.coaps_host.empty() ? o.host : o.coaps_host, *o.coaps_port);
+    }
 
     int port = server.bind(o.host, o.port);
-    *ctx.err << ctx.tool << ": registrar: listening on https://" << o.host << ":" << port << "/" << std::endl;
+    *ctx.err << ctx.tool << ": registrar: listening on https://" << o.host << ":" << port << "/"
+             << (coaps ? " and " + coaps->origin() : std::string()) << std::endl;
+    if (!coaps) {
+        server.run();
+        return 0;
+    }
+    // Each server stops on SIGINT/SIGTERM; whichever gets the signal, the other is stopped with it.
+    std::thread coap_thread([&] {
+        try {
+            coaps->run();
+        } catch (const std::exception& e) {
+            *ctx.err << ctx.tool << ": error: coaps: " << e.what() << std::endl;
+        }
+        server.stop();
+    });
     server.run();
+    coaps->stop();
+    coap_thread.join();
     return 0;
 }
 
@@ -163,6 +195,9 @@ void add_registrar(cli::Tool& tool) {
     verb.add_option("--rvr-key", o->rvr_key, "BRSKI: key of --rvr-cert; default --tls-key");
     verb.add_option("--host", o->host, "Address to listen on (default 127.0.0.1)");
     verb.add_option("--port", o->port, "Port (default 0: any free port, printed on stderr)");
+    verb.add_option("--coaps", o->coaps_port, "Also serve EST-coaps and cBRSKI over CoAPS on this UDP port (0: any free port)")
+        ->check(CLI::Range(0, 65535));
+    verb.add_option("--coaps-host", o->coaps_host, "Address for --coaps (default: --host)");
     verb.add_option("--threads", o->threads, "Worker threads (default 16)");
 }
 
