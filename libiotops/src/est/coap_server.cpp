@@ -54,6 +54,9 @@ void on_request(coap_resource_t* resource, coap_session_t* session, const coap_p
     coap_pdu_set_code(response, static_cast<coap_pdu_code_t>(out.code));
     if (!out.payload.empty()) {
         // libcoap keeps the body until the last block went out, then calls release_bytes.
+        // libcoap leaves the option out for text/plain (0), the default of a diagnostic payload
+        // (RFC 7252 5.5.2); EST-coaps peers are told the format explicitly.
+        if (out.content_format == coap_format::text_plain) coap_add_option(response, COAP_OPTION_CONTENT_FORMAT, 0, nullptr);
         auto* body = new Bytes(std::move(out.payload));
         coap_add_data_large_response(resource, session, request, response, query,
                                      static_cast<uint16_t>(out.content_format.value_or(42)), -1, 0,
