@@ -77,7 +77,7 @@ _iot_enroll() {
     case "$verb" in
         provision) opts="--help -h --ca-cert --ca-key --pass --ca-chain --masa-url --mud-url --subject --key-type --valid --out --force --serial --stream --in-format --jobs -j --output -o --no-color --quiet -q" ;;
         est) opts="--help -h --url --label --ca-file --insecure-bootstrap-cacerts --cert --key --key-pass --user --pass --csr --subject --key-out --retry-max --timeout --output -o --force --no-color --quiet -q" ;;
-        registrar) opts="--help -h --tls-cert --tls-key --ca-cert --ca-key --pass --db --certs-dir --valid --client-ca --users --label --csr-attr --audit-log --masa-ca --masa-url --admit --voucher-ca --rvr-cert --rvr-key --host --port --coaps --coaps-host --threads --no-color --quiet -q" ;;
+        registrar) opts="--help -h --tls-cert --tls-key --ca-cert --ca-key --pass --db --certs-dir --valid --client-ca --users --label --csr-attr --audit-log --masa-ca --masa-url --admit --voucher-ca --rvr-cert --rvr-key --host --port --coaps --coaps-host --no-https --threads --no-color --quiet -q" ;;
         pledge) opts="--help -h --registrar --masa-ca --device --key --cert --chain --pass --voucher-format --key-type --out --timeout --verbose --stream --jobs -j --format --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac

@@ -67,6 +67,7 @@ complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l host -r -F 
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l port -r -F -d 'Port (default 0: any free port, printed on stderr)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l coaps -r -F -d 'Also serve EST-coaps and cBRSKI over CoAPS on this UDP port (0: any free port)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l coaps-host -r -F -d 'Address for --coaps (default: --host)'
+complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l no-https -d 'With --coaps: serve CoAPS alone, no HTTPS listener'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -l threads -r -F -d 'Worker threads (default 16)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from registrar' -F
 complete -c iot-enroll -n __fish_use_subcommand -a pledge -d 'Onboard as a BRSKI pledge: voucher, registrar check, LDevID; print the transcript of every step'

@@ -33,6 +33,7 @@ struct Opts {
     int port = 0;
     std::optional<int> coaps_port;  // none: no CoAPS listener
     std::string coaps_host;         // empty: --host
+    bool no_https = false;          // with --coaps: CoAPS alone
     unsigned threads = 16;
 };
 
@@ -97,6 +98,7 @@ int run(const Opts& o, cli::Context& ctx) {
         throw Error(ErrorKind::usage, "registrar serve: --tls-cert and --tls-key are required (HTTPS and DTLS use them)");
     if (o.ca_cert.empty() || o.ca_key.empty() || o.db.empty())
         throw Error(ErrorKind::usage, "registrar serve: --ca-cert, --ca-key and --db are required");
+    if (o.no_https && !o.coaps_port) throw Error(ErrorKind::usage, "registrar serve: --no-https needs --coaps");
     std::optional<std::string> pass;
     if (!o.pass.empty()) pass = crypto::read_passphrase(o.pass);
 
@@ -141,6 +143,11 @@ int run(const Opts& o, cli::Context& ctx) {
         coaps->bind(o.coaps_host.empty() ? o.host : o.coaps_host, *o.coaps_port);
     }
 
+    if (o.no_https) {
+        *ctx.err << ctx.tool << ": registrar: listening on " << coaps->origin() << std::endl;
+        coaps->run();
+        return 0;
+    }
     int port = server.bind(o.host, o.port);
     *ctx.err << ctx.tool << ": registrar: listening on https://" << o.host << ":" << port << "/"
              << (coaps ? " and " + coaps->origin() : std::string()) << std::endl;
@@ -198,6 +205,7 @@ void add_registrar(cli::Tool& tool) {
     verb.add_option("--coaps", o->coaps_port, "Also serve EST-coaps and cBRSKI over CoAPS on this UDP port (0: any free port)")
         ->check(CLI::Range(0, 65535));
     verb.add_option("--coaps-host", o->coaps_host, "Address for --coaps (default: --host)");
+    verb.add_flag("--no-https", o->no_https, "With --coaps: serve CoAPS alone, no HTTPS listener");
     verb.add_option("--threads", o->threads, "Worker threads (default 16)");
 }
 

@@ -3,10 +3,11 @@
 # over DTLS with a client certificate: discovery, /crts in its three content-formats checked with
 # openssl and cbor2, enrolment with a DER CSR verified with openssl, server-side key generation,
 # CBOR telemetry; then the refusals (4.15, 4.01, 4.00, 4.06, 4.04) with their reasons, and
-# SIGTERM stopping both listeners.
+# SIGTERM stopping both listeners; a CoAPS-only registrar (--no-https).
 set -euo pipefail
 source "$IOTOPS_SRC/tests/cli/lib/servers.sh"
 source "$IOTOPS_SRC/tests/cli/lib/pki.sh"
+source "$IOTOPS_SRC/tests/cli/lib/expect.sh"
 enroll="$IOTOPS_BIN/iot-enroll"
 py=/usr/bin/python3
 fail() { echo "FAIL: $*"; for f in "$tmp"/coap.out "$tmp"/registrar.log; do [[ -f $f ]] && cat "$f"; done; exit 1; }
@@ -154,4 +155,22 @@ for _ in $(seq 100); do kill -0 "$reg_pid" 2>/dev/null || break; sleep 0.1; done
 ! kill -0 "$reg_pid" 2>/dev/null || fail "the registrar did not stop on SIGTERM"
 set +e; wait "$reg_pid"; rc=$?; set -e
 [[ $rc == 0 ]] || fail "the registrar exited with $rc after SIGTERM"
+
+# --- CoAPS alone (--no-https); --no-https without --coaps is a usage error ----------------------
+serve=(registrar serve --tls-cert "$tmp/registrar.pem" --tls-key "$tmp/registrar.key" --ca-cert "$tmp/domain.pem"
+    --ca-key "$tmp/domain.key" --db "$tmp/db/index.txt")
+expect 64 -- "$enroll" "${serve[@]}" --no-https
+grep -q "^iot-enroll: error: registrar serve: --no-https needs --coaps$" "$tmp/err" || fail "--no-https alone: $(cat "$tmp/err")"
+expect 64 -- "$enroll" "${serve[@]}" --coaps 70000
+timeout 30 "$enroll" "${serve[@]}" --coaps 0 --no-https 2>"$tmp/alone.log" &
+alone=$!
+pids+=("$alone")
+for _ in $(seq 100); do grep -q "listening on" "$tmp/alone.log" && break; sleep 0.1; done
+origin=$(sed -n 's/.*listening on \(coaps:\/\/[^ /]*\)$/\1/p' "$tmp/alone.log")
+[[ $origin == coaps://127.0.0.1:* ]] && ! grep -q https "$tmp/alone.log" || fail "CoAPS alone: $(cat "$tmp/alone.log")"
+coap "${dtls[@]}" -m get -A 287 /.well-known/est/crts
+cmp -s "$tmp/body" "$tmp/domain.der" || fail "crts from the CoAPS-only registrar"
+kill -TERM "$alone"
+set +e; wait "$alone"; rc=$?; set -e
+[[ $rc == 0 ]] || fail "the CoAPS-only registrar exited with $rc after SIGTERM"
 echo "ok"
