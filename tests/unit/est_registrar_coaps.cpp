@@ -485,3 +485,27 @@ TEST_CASE("cBRSKI vs and es: CBOR and JSON, 2.04 empty; 4.00 and 4.15 with a rea
         "status is missing");
     bad(cf::json, to_bytes("{"), coap_code::bad_request, "enrollstatus");
 }
+
+TEST_CASE("cBRSKI rv: a MASA's refusal and failure reach the pledge as one line with the mapped code") {
+    BrskiFixture f;
+    RegistrarVoucherConfig c{f.pki.registrar.key, f.pki.registrar.cert};
+    c.tls_certificate = f.pki.registrar.cert;
+    c.manufacturers = {Manufacturer{"test vendor", {f.pki.vendor.cert}, {"SN-*"}, std::nullopt}};
+    int status = 403;
+    auto service = std::make_shared<const RegistrarVoucherService>(c, [&](const MasaCall&) {
+        if (status == 0) throw Error(ErrorKind::unreachable, "connection refused");
+        return MasaAnswer{status, "text/plain", to_bytes("serial SN-0001 is on the deny list\nsee the audit log\n")};
+    });
+    Resources res{brski_coap_resources(service, AuditLog())};
+    auto a = res.call("/.well-known/brski/rv", f.rv(f.pvr(f.pki.registrar.cert)));
+    CHECK(code_string(a.code) == "4.03");
+    CHECK(text_of(a) == "the MASA refused the voucher-request (HTTP 403): serial SN-0001 is on the deny list see the audit log");
+    status = 500;
+    a = res.call("/.well-known/brski/rv", f.rv(f.pvr(f.pki.registrar.cert)));
+    CHECK(code_string(a.code) == "5.02");
+    CHECK(text_of(a).find("the MASA failed (HTTP 500)") == 0);
+    status = 0;
+    a = res.call("/.well-known/brski/rv", f.rv(f.pvr(f.pki.registrar.cert)));
+    CHECK(code_string(a.code) == "5.02");
+    CHECK_MESSAGE(text_of(a).find("could not be asked: connection refused") != std::string::npos, text_of(a));
+}

@@ -1,5 +1,6 @@
 // cBRSKI on the registrar: /rv relays the pledge's COSE voucher-request through the same
 // RegistrarVoucherService as requestvoucher over HTTPS; /vs and /es take the telemetry as CBOR.
+#include "est/coap_diagnostic.hpp"
 #include "iotops/est/pledge.hpp"
 #include "iotops/est/registrar_coaps.hpp"
 #include "iotops/voucher/envelope.hpp"
@@ -10,12 +11,7 @@ namespace {
 
 namespace cf = coap_format;
 
-// One line, as RFC 8995 5.6 reasons are: the HTTP side's text without its line break.
-CoapResponse error_of(const BrskiReply& r) {
-    std::string text = r.body_text();
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-    return CoapResponse::text(coap_code_for_http(r.status), text);
-}
+CoapResponse error_of(const BrskiReply& r) { return detail::diagnostic(r.status, r.body_text()); }
 
 CoapResponse request_voucher(const RegistrarVoucherService& service, const AuditLog& log, const CoapRequest& req) {
     nlohmann::json line;

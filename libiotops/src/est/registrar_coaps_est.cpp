@@ -2,6 +2,7 @@
 // HTTPS routes; only the media (content-formats, binary DER, multipart-core) differ.
 #include <string>
 
+#include "est/coap_diagnostic.hpp"
 #include "iotops/crypto/pkcs7.hpp"
 #include "iotops/est/multipart_core.hpp"
 #include "iotops/est/registrar_coaps.hpp"
@@ -63,9 +64,7 @@ Bytes csr_of(const CoapRequest& req) {
     return req.payload;
 }
 
-CoapResponse refusal(const Enrolment& e) {
-    return CoapResponse::text(coap_code_for_http(e.status), e.reason);
-}
+CoapResponse refusal(const Enrolment& e) { return detail::diagnostic(e.status, e.reason); }
 
 CoapResponse enroll(const Registrar& reg, const CoapRequest& req, EnrollOp op) {
     // Refused before anything is issued: a certificate nobody can take is not made.
