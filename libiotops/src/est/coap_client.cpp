@@ -291,6 +291,8 @@ CoapClientResponse CoapClient::request(CoapMethod method, const std::string& tar
                                        std::to_string(d.options.timeout_ms) + " ms"));
     if (!p.failure.empty()) d.unreachable(d.failure_reason(std::string(method_name(method)) + " " + target + ": " + p.failure));
     p.response.server_chain = d.server_chain;
+    if (d.options.on_exchange)
+        d.options.on_exchange({d.uri, method, target, content_format, accept, Bytes(payload.begin(), payload.end()), &p.response});
     return std::move(p.response);
 }
 
