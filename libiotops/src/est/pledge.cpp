@@ -134,6 +134,11 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
         s["checks"] = checks_to_json(report.checks);
         if (!report.ok()) {
             for (const Check& c : report.checks)
+                if (c.name == "signature" && !c.ok && env.certificates.empty())
+                    throw Error(ErrorKind::negative,
+                                "voucher check signature failed: the voucher carries no certificate and no MASA certificate "
+                                "the pledge holds (its MASA trust anchors and signing certificates) verifies it");
+            for (const Check& c : report.checks)
                 if (!c.ok && !c.warning) throw Error(ErrorKind::negative, "voucher check " + c.name + " failed: " + c.message);
         }
         std::optional<Bytes> der = env.voucher.binary("pinned-domain-cert");

@@ -1,5 +1,5 @@
 // A cBRSKI registrar and EST-coaps server faked in the test process on est::CoapServer, answering
-// as /work's wire contract says (rv, vs, es, crts, sen, sren, att, skg) with a MASA's COSE voucher
+// as RFC 9148 and cBRSKI have it (rv, vs, es, crts, sen, sren, att, skg) with a MASA's COSE voucher
 // made on the spot. Each resource can be replaced to misbehave; what the client sent is kept.
 #pragma once
 #include <chrono>
