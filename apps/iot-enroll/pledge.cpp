@@ -96,10 +96,10 @@ void write_enrolment(const std::string& dir, const est::PledgeOutcome& r, vouche
 int run_one(const Opts& o, cli::Context& ctx) {
     if (o.device.empty() && (o.key.empty() || (o.cert.empty() && o.chain.empty())))
         throw Error(ErrorKind::usage, "pledge: give --device DIR, or --key with --cert (or --chain)");
+    est::PledgeOptions p = pledge_options(o);  // the command line first, then the files
     std::optional<std::string> pass;
     if (!o.pass.empty()) pass = crypto::read_passphrase(o.pass);
     est::PledgeIdentity id = load_identity(o.device, o.key, o.cert, o.chain, pass);
-    est::PledgeOptions p = pledge_options(o);
     est::PledgeOutcome r = est::run_pledge(id, p);
     if (r.enrolled() && !o.out.empty()) {
         write_enrolment(o.out, r, est::pledge_voucher_format(p));
