@@ -121,6 +121,7 @@ TEST_CASE("cbrski pledge: every step over CoAPS, as the wire contract says") {
     REQUIRE(r.ldevid_key);
     CHECK(r.ldevid.front().public_key() == r.ldevid_key->public_key());
     CHECK(r.ldevid.front().subject_attribute("serialNumber") == "CB-1");
+    CHECK(r.ldevid.front().subject() == id.certificates.front().subject());  // cBRSKI: the IDevID's subject
     CHECK(voucher::open(r.voucher).format == voucher::Format::cose);
 }
 

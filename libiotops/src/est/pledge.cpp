@@ -80,6 +80,7 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
                                                 ? coaps_transport(identity, options, t)
                                                 : https_transport(identity, options, t);
     t.doc["transport"] = wire->name();
+    const bool cbrski = std::string(wire->name()) == "coaps";
 
     // Provisional (D)TLS: the registrar is not trusted yet, only remembered.
     std::vector<crypto::Certificate> registrar_chain;
@@ -96,7 +97,7 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
     if (!t.run("voucher-request", [&](json& s) {
             json leaves = {{"assertion", "proximity"}, {"serial-number", *serial}, {"nonce", base64_encode(nonce)}};
             // cBRSKI names the registrar by its key (smaller); RFC 8995 by its whole certificate.
-            if (format == voucher::Format::cose)
+            if (cbrski)
                 leaves["proximity-registrar-pubk"] = base64_encode(registrar_chain.front().public_key().spki_der());
             else
                 leaves["proximity-registrar-cert"] = base64_encode(registrar_chain.front().der());
@@ -178,7 +179,11 @@ PledgeOutcome run_pledge(const PledgeIdentity& identity, const PledgeOptions& op
 
     bool enrolled = t.run("simpleenroll", [&](json& s) {
         crypto::PrivateKey key = crypto::PrivateKey::generate(options.key_type);
-        crypto::Csr csr = crypto::Csr::create({{"serialNumber", *serial}}, key);
+        // cBRSKI (Pledge Enrollment Procedure): the IDevID's subject unmodified; RFC 8995 leaves
+        // it open, and the HTTPS pledge has always asked for serialNumber alone.
+        crypto::Csr csr = crypto::Csr::create(cbrski ? idevid.subject_name()
+                                                                               : crypto::Name{{"serialNumber", *serial}},
+                                              key);
         s["csr-subject"] = csr.subject();
         std::vector<crypto::Certificate> certs = wire->enroll(csr, s);
         if (certs.empty()) throw Error(ErrorKind::protocol, "the registrar returned no certificate");
