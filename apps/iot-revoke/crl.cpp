@@ -26,13 +26,18 @@ struct Opts {
     cli::OutputOptions out;
 };
 
-crypto::CrlEntry crl_entry(const ca::Entry& e) {
-    crypto::CrlEntry c;
+void fill_crl_entry(crypto::CrlEntry& c, const ca::Entry& e) {
     c.serial_hex = e.serial;
     c.revoked = e.revocation->time;
     if (e.revocation->reason) c.reason = static_cast<int>(*e.revocation->reason);
     c.invalidity = e.revocation->invalidity;
+    c.hold_instruction_oid.reset();
     if (e.revocation->hold_instruction) c.hold_instruction_oid = ca::hold_instruction_oid(*e.revocation->hold_instruction);
+}
+
+crypto::CrlEntry crl_entry(const ca::Entry& e) {
+    crypto::CrlEntry c;
+    fill_crl_entry(c, e);
     return c;
 }
 
@@ -71,12 +76,25 @@ int run(const Opts& o, cli::Context&) {
     }
 
     ca::Index idx = ca::Database(o.db).load(/*lookup=*/base.has_value());
-    std::vector<crypto::CrlEntry> entries;
-    if (!base) {
-        entries.reserve(idx.size());
-        for (const auto& e : idx.entries())
-            if (e.status == ca::Status::revoked && e.revocation) entries.push_back(crl_entry(e));
+    auto number = ca::Database(o.db).allocate_crl_number(true);
+    spec.crl_number_hex = *number;
+    Bytes der;
+    if (!base) {  // every revocation, straight from the database entries
+        const auto& all = idx.entries();
+        std::size_t i = 0;
+        der = crypto::build_crl(
+            spec,
+            [&](crypto::CrlEntry& c) {
+                for (; i < all.size(); ++i) {
+                    if (all[i].status != ca::Status::revoked || !all[i].revocation) continue;
+                    fill_crl_entry(c, all[i++]);
+                    return true;
+                }
+                return false;
+            },
+            idx.size(), signer, key);
     } else {
+        std::vector<crypto::CrlEntry> entries;
         // Changes since the base: new or changed revocations, and removeFromCRL for released holds.
         std::vector<crypto::CrlEntry> in_base = base->entries();
         std::map<std::string, const crypto::CrlEntry*> base_by_serial;
@@ -94,10 +112,8 @@ int run(const Opts& o, cli::Context&) {
                 entries.push_back(crypto::CrlEntry{b.serial_hex, spec.this_update,
                                                    static_cast<int>(ca::Reason::remove_from_crl), {}, {}});
         }
+        der = crypto::build_crl(spec, entries, signer, key);
     }
-    auto number = ca::Database(o.db).allocate_crl_number(true);
-    spec.crl_number_hex = *number;
-    Bytes der = crypto::build_crl(spec, entries, signer, key);
     if (o.out_format == "der") cli::write_output(o.out, der, cli::Content::binary);
     else cli::write_output(o.out, as_bytes(crypto::crl_pem(der)), cli::Content::text);
     return 0;

@@ -1,6 +1,8 @@
 // Building and signing CRLs. Entries are written straight into one DER buffer: a million entries
 // cost a few hundred milliseconds instead of a million OpenSSL ASN.1 objects.
-#include <openssl/pem.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
 
 #include <map>
 
@@ -100,6 +102,13 @@ void put_entry(Bytes& out, Bytes& scratch, Bytes& exts, const CrlEntry& e, std::
 
 Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const Certificate& signer,
                 const PrivateKey& key) {
+    std::size_t i = 0;
+    return build_crl(
+        spec, [&](CrlEntry& e) { return i < entries.size() && (e = entries[i++], true); }, entries.size(), signer, key);
+}
+
+Bytes build_crl(const CrlSpec& spec, const CrlEntrySource& next, std::size_t count_hint, const Certificate& signer,
+                const PrivateKey& key) {
     EVP_PKEY* pkey = native(key);
     if (X509_check_private_key(native(signer), pkey) != 1) {
         ERR_clear_error();
@@ -107,11 +116,25 @@ Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const
     }
     Bytes alg = signature_algorithm(pkey, spec.hash);
 
-    Bytes list;
-    list.reserve(entries.size() * 40 + 16);
+    // The CRL is assembled in one buffer. Everything that precedes the entry list is known before
+    // it (its length aside), so the entries are written after room left for it and the list -- tens
+    // of megabytes for a million entries -- is never copied into a TBS and then into a CRL.
+    Bytes prefix{0x02, 0x01, 0x01};  // version v2
+    prefix.insert(prefix.end(), alg.begin(), alg.end());
+    Bytes issuer = der_of(X509_get_subject_name(native(signer)), i2d_X509_NAME, "CRL issuer name");
+    prefix.insert(prefix.end(), issuer.begin(), issuer.end());
+    put_time(prefix, spec.this_update);
+    put_time(prefix, spec.next_update);
+    constexpr std::size_t max_header = 10;  // tag and length of a SEQUENCE
+    const std::size_t room = prefix.size() + 3 * max_header;  // list, TBSCertList and CRL headers
+
+    Bytes buf(room);
+    buf.reserve(room + count_hint * 40 + 1024);
     Bytes scratch, exts;
     std::map<std::string, Bytes> oid_cache;
-    for (const auto& e : entries) put_entry(list, scratch, exts, e, oid_cache);
+    CrlEntry e;
+    while (next(e)) put_entry(buf, scratch, exts, e, oid_cache);
+    const std::size_t list_len = buf.size() - room;
 
     Bytes crl_exts;
     {
@@ -131,29 +154,23 @@ Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const
             put_extension(crl_exts, oid_idp, true, tlv(0x30, tlv(0xA0, tlv(0xA0, names))));
         }
     }
+    Bytes exts_wrapped = tlv(0xA0, tlv(0x30, crl_exts));
+    buf.insert(buf.end(), exts_wrapped.begin(), exts_wrapped.end());
 
-    // TBSCertList in one buffer sized up front: the entry list is copied once, not three times.
-    Bytes prefix{0x02, 0x01, 0x01};  // version v2
-    prefix.insert(prefix.end(), alg.begin(), alg.end());
-    Bytes issuer = der_of(X509_get_subject_name(native(signer)), i2d_X509_NAME, "CRL issuer name");
-    prefix.insert(prefix.end(), issuer.begin(), issuer.end());
-    put_time(prefix, spec.this_update);
-    put_time(prefix, spec.next_update);
-    Bytes list_head, exts_wrapped = tlv(0xA0, tlv(0x30, crl_exts));
-    if (!entries.empty()) {
+    // Fill the room backwards: TBSCertList header, prefix, revokedCertificates header.
+    Bytes list_head;
+    if (list_len > 0) {  // an empty list is left out (RFC 5280 5.1.2.6)
         list_head.push_back(0x30);
-        put_length(list_head, list.size());
+        put_length(list_head, list_len);
     }
-    std::size_t body_len = prefix.size() + list_head.size() + (entries.empty() ? 0 : list.size()) + exts_wrapped.size();
-    Bytes tbs;
-    tbs.reserve(body_len + 8);
-    tbs.push_back(0x30);
-    put_length(tbs, body_len);
-    tbs.insert(tbs.end(), prefix.begin(), prefix.end());
-    tbs.insert(tbs.end(), list_head.begin(), list_head.end());
-    if (!entries.empty()) tbs.insert(tbs.end(), list.begin(), list.end());
-    list = Bytes();
-    tbs.insert(tbs.end(), exts_wrapped.begin(), exts_wrapped.end());
+    Bytes tbs_head{0x30};
+    put_length(tbs_head, prefix.size() + list_head.size() + list_len + exts_wrapped.size());
+    std::size_t tbs_at = room - list_head.size() - prefix.size() - tbs_head.size();
+    auto place = [&](std::size_t at, const Bytes& part) { std::copy(part.begin(), part.end(), buf.begin() + static_cast<std::ptrdiff_t>(at)); };
+    place(tbs_at, tbs_head);
+    place(tbs_at + tbs_head.size(), prefix);
+    place(room - list_head.size(), list_head);
+    ByteView tbs(buf.data() + tbs_at, buf.size() - tbs_at);
 
     MdCtxPtr ctx(EVP_MD_CTX_new());
     std::size_t siglen = 0;
@@ -166,29 +183,31 @@ Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const
         throw_openssl(ErrorKind::internal, "sign CRL");
     sig.resize(siglen + 1);
 
-    Bytes sig_tlv = tlv(0x03, sig);
-    std::size_t total = tbs.size() + alg.size() + sig_tlv.size();
-    Bytes out;
-    out.reserve(total + 8);
-    out.push_back(0x30);
-    put_length(out, total);
-    out.insert(out.end(), tbs.begin(), tbs.end());
-    tbs = Bytes();
-    out.insert(out.end(), alg.begin(), alg.end());
-    out.insert(out.end(), sig_tlv.begin(), sig_tlv.end());
-    return out;
+    buf.insert(buf.end(), alg.begin(), alg.end());  // (tbs is not used from here on: buf may move)
+    put_tlv(buf, 0x03, sig);
+    Bytes crl_head{0x30};
+    put_length(crl_head, buf.size() - tbs_at);
+    std::size_t crl_at = tbs_at - crl_head.size();
+    place(crl_at, crl_head);
+    buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(crl_at));  // one move in place
+    return buf;
 }
 
 std::string crl_pem(ByteView der) {
-    std::string b64;
-    {
-        BioPtr mem(BIO_new(BIO_s_mem()));
-        // PEM_write_bio takes the bytes as they are.
-        if (!mem || PEM_write_bio(mem.get(), "X509 CRL", "", der.data(), static_cast<long>(der.size())) <= 0)
-            throw_openssl(ErrorKind::internal, "CRL PEM");
-        b64 = to_string(bio_contents(mem.get()));
+    // 48 bytes to a 64-character line, as PEM_write does it, into a string reserved at its final size.
+    constexpr std::string_view begin = "-----BEGIN X509 CRL-----\n", end = "-----END X509 CRL-----\n";
+    std::string out;
+    out.reserve(begin.size() + (der.size() + 47) / 48 * 65 + end.size());
+    out += begin;
+    char line[66];
+    for (std::size_t i = 0; i < der.size(); i += 48) {
+        int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(line), der.data() + i,
+                                static_cast<int>(std::min<std::size_t>(48, der.size() - i)));
+        line[n] = '\n';
+        out.append(line, static_cast<std::size_t>(n) + 1);
     }
-    return b64;
+    out += end;
+    return out;
 }
 
 }  // namespace iotops::crypto

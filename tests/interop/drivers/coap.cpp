@@ -1,6 +1,10 @@
 // Test driver: est::CoapServer and est::CoapClient for the libcoap interop tests.
-//   driver_coap serve CERT KEY            serves on 127.0.0.1 (free port) until SIGTERM; prints
-//                                         "listening on coaps://127.0.0.1:PORT" on stderr
+//   driver_coap serve CERT KEY [VOUCHER [CF]]
+//                                         serves on 127.0.0.1 (free port) until SIGTERM; prints
+//                                         "listening on coaps://127.0.0.1:PORT" on stderr. With
+//                                         VOUCHER it is a rogue cBRSKI registrar: every POST to
+//                                         /.well-known/brski/rv gets that file's bytes (content-
+//                                         format CF, default 836), /vs and /es get 2.04.
 //   driver_coap METHOD URI PATH [options] get|post|put|delete|discover; the body on stdout and
 //                                         "code=2.05 cf=N bytes=N mfl=N chain=N" on stderr
 // options: --ca FILE (pinned anchors) | --provisional, --cert FILE --key FILE (client certificate,
@@ -34,9 +38,15 @@ Bytes big_body() {
     return b;
 }
 
-Bytes as_bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+void add_rogue_registrar(CoapServer& server, const Bytes& voucher, unsigned cf) {
+    server.add({"/.well-known/brski/rv", {CoapMethod::post}, {"brski.rv"}, {cf}, "",
+                [voucher, cf](const CoapRequest&) { return CoapResponse{coap_code::changed, cf, voucher}; }});
+    for (const char* path : {"/.well-known/brski/vs", "/.well-known/brski/es"})
+        server.add({path, {CoapMethod::post}, {}, {coap_format::cbor}, "",
+                    [](const CoapRequest&) { return CoapResponse{coap_code::changed, std::nullopt, {}}; }});
+}
 
-int serve(const std::string& cert, const std::string& key) {
+int serve(const std::string& cert, const std::string& key, int argc, char** argv) {
     auto chain = crypto::Certificate::load_all_file(cert);
     CoapServer server({chain, crypto::PrivateKey::load(read_all(key)), true});
     server.add({"/hello", {CoapMethod::get}, {"test.hello"}, {coap_format::text_plain}, "",
@@ -48,6 +58,7 @@ int serve(const std::string& cert, const std::string& key) {
     server.add({"/peer", {CoapMethod::get}, {}, {coap_format::text_plain}, "", [](const CoapRequest& r) {
                     return CoapResponse::text(coap_code::content, r.peer_chain.empty() ? "none" : r.peer_chain.front().subject());
                 }});
+    if (argc >= 5) add_rogue_registrar(server, read_all(argv[4]), argc >= 6 ? std::stoul(argv[5]) : coap_format::voucher_cose);
     server.bind("127.0.0.1", 0);
     std::cerr << "listening on " << server.origin() << std::endl;
     server.run();
@@ -104,9 +115,9 @@ int client(const std::string& verb, int argc, char** argv) {
 
 int main(int argc, char** argv) {
     try {
-        if (argc >= 4 && std::string(argv[1]) == "serve") return serve(argv[2], argv[3]);
+        if (argc >= 4 && std::string(argv[1]) == "serve") return serve(argv[2], argv[3], argc, argv);
         if (argc >= 2) return client(argv[1], argc, argv);
-        throw Error(ErrorKind::usage, "usage: driver_coap serve CERT KEY | driver_coap METHOD URI PATH [options]");
+        throw Error(ErrorKind::usage, "usage: driver_coap serve CERT KEY [VOUCHER [CF]] | driver_coap METHOD URI PATH [options]");
     } catch (const Error& e) {
         std::cerr << "driver_coap: error: " << e.what() << "\n";
         return exit_code(e.kind());

@@ -1,6 +1,8 @@
 // X.509 v2 CRLs (RFC 5280 section 5): building and signing full and delta CRLs fast over millions
 // of entries (the DER is written directly), and parsing CRLs to look a serial up.
 #pragma once
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +35,12 @@ struct CrlSpec {
 // The signed CRL as DER. The issuer name and the authority key identifier come from `signer`
 // (the CA itself, or a CRL signer certificate with the CA's name); `key` is the signer's key.
 Bytes build_crl(const CrlSpec& spec, const std::vector<CrlEntry>& entries, const Certificate& signer,
+                const PrivateKey& key);
+// The same over entries made one at a time: `next` fills in the next entry and returns false at the
+// end, so a CRL over millions of database entries needs no second copy of them. `count_hint`
+// (how many there may be) sizes the buffer.
+using CrlEntrySource = std::function<bool(CrlEntry&)>;
+Bytes build_crl(const CrlSpec& spec, const CrlEntrySource& next, std::size_t count_hint, const Certificate& signer,
                 const PrivateKey& key);
 std::string crl_pem(ByteView der);
 
