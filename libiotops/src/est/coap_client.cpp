@@ -311,7 +311,7 @@ CoapClientResponse CoapClient::request(CoapMethod method, const std::string& tar
     if (p.blocks && (!in_time || !p.failure.empty()))
         throw Error(ErrorKind::protocol, d.uri + ": " + what + ": the block-wise answer (" + code_string(p.response.code) +
                                              ") stopped after " + std::to_string(p.response.payload.size()) + " bytes in " +
-                                             std::to_string(p.blocks) + " blocks: " +
+                                             std::to_string(p.blocks) + (p.blocks == 1 ? " block: " : " blocks: ") +
                                              (in_time ? p.failure : "no further block within " +
                                                                         std::to_string(d.options.timeout_ms) + " ms"));
     if (!in_time)
