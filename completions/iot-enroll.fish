@@ -74,7 +74,7 @@ complete -c iot-enroll -n __fish_use_subcommand -a pledge -d 'Onboard as a BRSKI
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l help -s h -d 'Print help and exit (also after a verb)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l registrar -r -F -d 'Registrar origin: https://registrar.example:8443 (BRSKI) or coaps://registrar.example:5684 (cBRSKI)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l masa-ca -r -F -d 'Trust anchor of the MASA\'s voucher signatures (repeatable)'
-complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l masa-cert -r -F -d 'coaps: the MASA\'s voucher signing certificate, when --masa-ca holds only its CA (repeatable)'
+complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l masa-cert -r -F -d 'The MASA\'s voucher signing certificate, for vouchers that carry none (COSE, coaps://) (repeatable)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l device -r -F -d 'A directory written by \'iot-enroll provision\' (idevid.key, chain.pem)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l key -r -F -d 'IDevID private key (instead of --device)'
 complete -c iot-enroll -n '__fish_seen_subcommand_from pledge' -l cert -r -F -d 'IDevID certificate (instead of --device)'

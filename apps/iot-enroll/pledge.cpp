@@ -45,8 +45,6 @@ est::PledgeOptions pledge_options(const Opts& o) {
         if (!coaps) throw Error(ErrorKind::usage, "pledge: --max-fragment-length is for a coaps:// registrar");
         p.max_fragment_length = o.max_fragment_length;
     }
-    if (!coaps && !o.masa_cert.empty())
-        throw Error(ErrorKind::usage, "pledge: --masa-cert is for COSE vouchers, over a coaps:// registrar");
     for (const auto& f : o.masa_ca) {
         auto certs = crypto::Certificate::load_all_file(f);
         p.masa_anchors.insert(p.masa_anchors.end(), certs.begin(), certs.end());
@@ -159,7 +157,7 @@ void add_pledge(cli::Tool& tool) {
     verb.add_option("--masa-ca", o->masa_ca, "Trust anchor of the MASA's voucher signatures (repeatable)")
         ->allow_extra_args(false);
     verb.add_option("--masa-cert", o->masa_cert,
-                    "coaps: the MASA's voucher signing certificate, when --masa-ca holds only its CA (repeatable)")
+                    "The MASA's voucher signing certificate, for vouchers that carry none (COSE, coaps://) (repeatable)")
         ->allow_extra_args(false);
     verb.add_option("--device", o->device, "A directory written by 'iot-enroll provision' (idevid.key, chain.pem)");
     verb.add_option("--key", o->key, "IDevID private key (instead of --device)");

@@ -39,7 +39,7 @@ refused 64 "over coaps:// the voucher-request is COSE (content-format 836), not 
     --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1" --voucher-format cms
 refused 64 "--max-fragment-length is for a coaps:// registrar" -- --registrar $closed --masa-ca "$tmp/mfg.pem" \
     --device "$tmp/d/A1" --max-fragment-length 512
-refused 64 "--masa-cert is for COSE vouchers" -- --registrar $closed --masa-ca "$tmp/mfg.pem" --masa-cert "$tmp/mfg.pem" \
+refused 66 "nothere.pem" -- --registrar $coaps_closed --masa-ca "$tmp/mfg.pem" --masa-cert "$tmp/nothere.pem" \
     --device "$tmp/d/A1"
 refused 64 "--max-fragment-length: 2048 not in {512,1024}" -- --registrar $coaps_closed --masa-ca "$tmp/mfg.pem" \
     --device "$tmp/d/A1" --max-fragment-length 2048
