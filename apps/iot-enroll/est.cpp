@@ -160,6 +160,12 @@ int run(const Opts& o, cli::Context& ctx) {
         return crypto::Csr::create(subject, *new_key);
     };
 
+    // Everything that can be refused is refused before a packet goes out (a CoAPS client
+    // connects on construction).
+    if (o.action == "serverkeygen" && o.key_out.empty()) throw Error(ErrorKind::usage, "est serverkeygen: --key-out is required");
+    std::optional<crypto::Csr> csr;
+    if (o.action != "cacerts" && o.action != "csrattrs") csr = make_csr();
+
     // One of the two clients, by the URL's scheme.
     std::optional<est::Client> https;
     std::optional<est::CoapsClient> coap;
@@ -193,18 +199,15 @@ int run(const Opts& o, cli::Context& ctx) {
         return 0;
     }
     if (o.action == "serverkeygen") {
-        if (o.key_out.empty()) throw Error(ErrorKind::usage, "est serverkeygen: --key-out is required");
-        crypto::Csr csr = make_csr();
-        est::ServerKey sk = coap ? coap->skg(csr) : https->serverkeygen(csr);
+        est::ServerKey sk = coap ? coap->skg(*csr) : https->serverkeygen(*csr);
         crypto::write_private_key_file(o.key_out, sk.key);
         cli::write_output(o.out, as_bytes(pem_all(sk.certificates)), cli::Content::text);
         return 0;
     }
-    crypto::Csr csr = make_csr();
     if (new_key && o.key_out.empty()) throw Error(ErrorKind::internal, "est: a new key without --key-out");
-    auto certs = coap ? (o.action == "enroll" ? coap->sen(csr, accept) : coap->sren(csr, accept))
-                      : (o.action == "enroll" ? https->simpleenroll(csr) : https->simplereenroll(csr));
-    if (!(certs.front().public_key() == csr.public_key()))
+    auto certs = coap ? (o.action == "enroll" ? coap->sen(*csr, accept) : coap->sren(*csr, accept))
+                      : (o.action == "enroll" ? https->simpleenroll(*csr) : https->simplereenroll(*csr));
+    if (!(certs.front().public_key() == csr->public_key()))
         throw Error(ErrorKind::protocol, "EST " + o.action + ": the certificate returned is not for the key requested");
     // The key only once the certificate for it is here: a refused enrolment leaves no stray key.
     if (new_key) crypto::write_private_key_file(o.key_out, *new_key);

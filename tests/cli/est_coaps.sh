@@ -73,4 +73,8 @@ closed=$(/usr/bin/python3 -c '
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 fails 69 "Connection refused" -- cacerts --url "coaps://127.0.0.1:$closed" --ca-file "$tmp/ca.pem"
+# A usage error is found before the handshake, so a closed port does not hide it.
+fails 64 "est enroll: give --subject or --csr" -- enroll --url "coaps://127.0.0.1:$closed" --ca-file "$tmp/ca.pem"
+fails 64 "est serverkeygen: --key-out is required" -- serverkeygen --url "coaps://127.0.0.1:$closed" --ca-file "$tmp/ca.pem" \
+    --subject CN=a
 echo "ok: unreachable and untrusted servers"
