@@ -56,7 +56,7 @@ const std::vector<std::string> all_steps = {"provisional-tls", "voucher-request"
 
 }  // namespace
 
-TEST_CASE("cbrski pledge: every step over CoAPS, as the wire contract says") {
+TEST_CASE("cbrski pledge: every step over CoAPS, with what went over the wire") {
     FakeCoapsRegistrar srv(pki());
     srv.start();
     auto id = identity("CB-1");
