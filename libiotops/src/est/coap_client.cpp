@@ -122,7 +122,9 @@ coap_response_t on_response(coap_session_t* session, const coap_pdu_t*, const co
     size_t length = 0, offset = 0, total = 0;
     const uint8_t* data = nullptr;
     if (coap_get_data_large(received, &length, &data, &offset, &total) && data) {
-        if (p.response.payload.size() != offset) {  // a block out of order or overlapping: nonsense
+        if (offset < p.response.payload.size() && offset + length <= p.response.payload.size())
+            return COAP_RESPONSE_OK;  // a block we have (a retransmission): nothing new
+        if (p.response.payload.size() != offset) {  // a gap, or a block that disagrees about the body
             p.done = true;
             p.failure = "Block2 block at byte " + std::to_string(offset) + " after " +
                         std::to_string(p.response.payload.size()) + " bytes";
