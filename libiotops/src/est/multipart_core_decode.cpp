@@ -1,5 +1,5 @@
-// RFC 8710 multipart-core on the codec's CBOR value model (which keeps each item's span, so an
-// error can say where the bad item starts).
+// RFC 8710 multipart-core decoding on the codec's CBOR value model (which keeps each item's span,
+// so an error can say where the bad item starts).
 #include "iotops/codec/cbor.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/est/multipart_core.hpp"
@@ -41,16 +41,6 @@ std::vector<MultipartPart> decode_multipart_core(ByteView body) {
         parts.push_back({static_cast<unsigned>(cf.as_uint()), rep.is_bytes() ? rep.as_bytes() : Bytes{}});
     }
     return parts;
-}
-
-Bytes encode_multipart_core(const std::vector<MultipartPart>& parts) {
-    cbor::Array items;
-    items.reserve(parts.size() * 2);
-    for (const auto& p : parts) {
-        items.push_back(cbor::Value::uint(p.content_format));
-        items.push_back(cbor::Value::bytes(p.data));
-    }
-    return cbor::encode(cbor::Value::array(std::move(items)));
 }
 
 }  // namespace iotops::est
