@@ -33,6 +33,8 @@ _iot_enroll() {
         est:--subject) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         est:--key-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         est:--retry-max) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        est:--accept) COMPREPLY=($(compgen -W "281 62 287 pkcs7 multipart-core pkix-cert" -- "$cur")); return ;;
+        est:--max-fragment-length) COMPREPLY=($(compgen -W "512 1024" -- "$cur")); return ;;
         est:--timeout) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         est:--output|est:-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         registrar:--tls-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -61,14 +63,16 @@ _iot_enroll() {
         registrar:--threads) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--registrar) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--masa-ca) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--masa-cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--device) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--chain) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--pass) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        pledge:--voucher-format) COMPREPLY=($(compgen -W "cms jws" -- "$cur")); return ;;
+        pledge:--voucher-format) COMPREPLY=($(compgen -W "cms jws cose" -- "$cur")); return ;;
         pledge:--key-type) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        pledge:--max-fragment-length) COMPREPLY=($(compgen -W "512 1024" -- "$cur")); return ;;
         pledge:--timeout) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--jobs|pledge:-j) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         pledge:--format) COMPREPLY=($(compgen -W "json text" -- "$cur")); return ;;
@@ -76,9 +80,9 @@ _iot_enroll() {
     local opts
     case "$verb" in
         provision) opts="--help -h --ca-cert --ca-key --pass --ca-chain --masa-url --mud-url --subject --key-type --valid --out --force --serial --stream --in-format --jobs -j --output -o --no-color --quiet -q" ;;
-        est) opts="--help -h --url --label --ca-file --insecure-bootstrap-cacerts --cert --key --key-pass --user --pass --csr --subject --key-out --retry-max --timeout --output -o --force --no-color --quiet -q" ;;
+        est) opts="--help -h --url --label --ca-file --insecure-bootstrap-cacerts --cert --key --key-pass --user --pass --csr --subject --key-out --retry-max --accept --max-fragment-length --discover --timeout --output -o --force --no-color --quiet -q" ;;
         registrar) opts="--help -h --tls-cert --tls-key --ca-cert --ca-key --pass --db --certs-dir --valid --client-ca --users --label --csr-attr --audit-log --masa-ca --masa-url --admit --voucher-ca --rvr-cert --rvr-key --host --port --coaps --coaps-host --no-https --threads --no-color --quiet -q" ;;
-        pledge) opts="--help -h --registrar --masa-ca --device --key --cert --chain --pass --voucher-format --key-type --out --timeout --verbose --stream --jobs -j --format --no-color --quiet -q" ;;
+        pledge) opts="--help -h --registrar --masa-ca --masa-cert --device --key --cert --chain --pass --voucher-format --key-type --out --max-fragment-length --timeout --verbose --stream --jobs -j --format --no-color --quiet -q" ;;
         *) opts="--help -h --version --no-color --quiet -q" ;;
     esac
     if [[ "$cur" == -* ]]; then

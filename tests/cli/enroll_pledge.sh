@@ -24,13 +24,29 @@ refused() {  # refused STATUS MESSAGE -- pledge arguments...
 refused 64 "--registrar is required" -- --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
 refused 64 "--masa-ca is required" -- --registrar $closed --device "$tmp/d/A1"
 refused 64 "give --device DIR, or --key with --cert" -- --registrar $closed --masa-ca "$tmp/mfg.pem"
-refused 64 "https://host:port origin" -- --registrar ftp://x --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
-refused 64 "https://host:port origin" -- --registrar $closed/brski --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
+refused 64 "an https://host:port or coaps://host:port origin: ftp://x" -- --registrar ftp://x --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
+refused 64 "an origin without a path" -- --registrar $closed/brski --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
+refused 64 "an origin without a path" -- --registrar coaps://127.0.0.1:1/b --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
 refused 66 "nowhere/idevid.key" -- --registrar $closed --masa-ca "$tmp/mfg.pem" --device "$tmp/nowhere"
 refused 66 "missing.pem" -- --registrar $closed --masa-ca "$tmp/missing.pem" --device "$tmp/d/A1"
 refused 78 "is not for the key" -- --registrar $closed --masa-ca "$tmp/mfg.pem" --key "$tmp/d/A1/idevid.key" \
     --cert "$tmp/d/A2/idevid.pem"
-refused 64 "cose not in {cms,jws}" -- --registrar $closed --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1" --voucher-format cose
+refused 64 "over https:// the voucher-request is cms or jws, not cose" -- --registrar $closed --masa-ca "$tmp/mfg.pem" \
+    --device "$tmp/d/A1" --voucher-format cose
+# cBRSKI over coaps://: COSE only, and the DTLS options only there.
+coaps_closed=coaps://127.0.0.1:1
+refused 64 "over coaps:// the voucher-request is COSE (content-format 836), not cms" -- --registrar $coaps_closed \
+    --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1" --voucher-format cms
+refused 64 "--max-fragment-length is for a coaps:// registrar" -- --registrar $closed --masa-ca "$tmp/mfg.pem" \
+    --device "$tmp/d/A1" --max-fragment-length 512
+refused 66 "nothere.pem" -- --registrar $coaps_closed --masa-ca "$tmp/mfg.pem" --masa-cert "$tmp/nothere.pem" \
+    --device "$tmp/d/A1"
+refused 64 "--max-fragment-length: 2048 not in {512,1024}" -- --registrar $coaps_closed --masa-ca "$tmp/mfg.pem" \
+    --device "$tmp/d/A1" --max-fragment-length 2048
+# Nobody at the coaps:// port: exit 69, the same first step, the transport named.
+expect 69 -- "$enroll" pledge --registrar $coaps_closed --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1" --timeout 5
+check_json 'r["failed-step"] == "provisional-tls" and r["transport"] == "coaps" and len(r["steps"]) == 1'
+grep -q "error: provisional-tls: coaps://127.0.0.1:1: .*Connection refused" "$tmp/err" || { echo "FAIL: $(cat "$tmp/err")"; exit 1; }
 # Nobody listening: the transcript ends at the first step, exit 69.
 expect 69 -- "$enroll" pledge --registrar $closed --masa-ca "$tmp/mfg.pem" --device "$tmp/d/A1"
 check_json 'r["result"] == "failed" and r["failed-step"] == "provisional-tls" and r["serial-number"] == "A1"'

@@ -5,7 +5,11 @@
 # (2) the iotops client PUTs a body larger than a block (Block1) to coap-server-openssl and GETs
 #     it back (Block2), with certificates both ways, also as a pledge with max_fragment_length 512;
 # (3) refused and failed handshakes are reported with a reason: another CA, no client
-#     certificate where one is required, a peer that never answers, coap-client distrusting us.
+#     certificate where one is required, a peer that never answers, coap-client distrusting us;
+# (4) `iot-enroll est cacerts` (EST-coaps) fetches CA certificates larger than one block from
+#     coap-server-openssl (PUT there first), as PKCS#7 (281) and multipart-core (62), also with
+#     max_fragment_length 512, and refuses an answer in a format it did not ask for or cut off
+#     part-way through the blocks.
 set -euo pipefail
 source "$IOTOPS_SRC/tests/cli/lib/servers.sh"
 source "$IOTOPS_SRC/tests/cli/lib/expect.sh"
@@ -107,6 +111,59 @@ grep -q "code=2.01 cf=none bytes=0 mfl=512" "$tmp/err" || { echo "FAIL: PUT with
 expect 0 -- "$driver" get "$peer" /blob2 "${mine[@]}" --mfl 512
 cmp -s "$tmp/out" "$tmp/body.bin" || { echo "FAIL: GET with max_fragment_length"; cat "$tmp/err"; exit 1; }
 grep -q "code=2.05 cf=42 bytes=3000 mfl=512" "$tmp/err" || { echo "FAIL: GET with max_fragment_length"; cat "$tmp/err"; exit 1; }
+
+# --- (4) iot-enroll est cacerts over coaps:// against coap-server-openssl -----------------------
+# Five CA certificates, about 2.4 KB: three Block2 blocks of 1024, five of 512.
+for i in 1 2 3 4; do pki_ca "chain$i" "Intermediate certificate authority number $i of a long chain"; done
+cat "$tmp"/chain{1,2,3,4}.pem "$tmp/ca.pem" >"$tmp/bundle.pem"
+openssl crl2pkcs7 -nocrl -certfile "$tmp/bundle.pem" -outform DER -out "$tmp/bundle.p7"
+/usr/bin/python3 - "$tmp" <<'PY'
+import cbor2, subprocess, sys
+tmp = sys.argv[1]
+ders = [subprocess.run(["openssl", "x509", "-in", f"{tmp}/{n}.pem", "-outform", "DER"], capture_output=True, check=True).stdout
+        for n in ["chain1", "chain2", "chain3", "chain4", "ca"]]
+open(f"{tmp}/bundle.mpc", "wb").write(cbor2.dumps([x for d in ders for x in (287, d)]))
+PY
+expect 0 -- "$driver" put "$peer" /.well-known/est/crts "${mine[@]}" --in "$tmp/bundle.p7" --cf 281
+expect 0 -- "$driver" put "$peer" /.well-known/est/mp/crts "${mine[@]}" --in "$tmp/bundle.mpc" --cf 62
+enroll="$IOTOPS_BIN/iot-enroll"
+est_opts=(--url "$peer" --ca-file "$tmp/ca.pem" --cert "$tmp/pledge.pem" --key "$tmp/pledge.key" --timeout 10)
+same_certs() {  # same_certs PEM-FILE: the certificates of the bundle, in order
+    cmp -s <(openssl crl2pkcs7 -nocrl -certfile "$1" | openssl pkcs7 -print_certs -noout) \
+        <(openssl crl2pkcs7 -nocrl -certfile "$tmp/bundle.pem" | openssl pkcs7 -print_certs -noout) ||
+        { echo "FAIL: $1 is not the bundle"; cat "$1"; exit 1; }
+}
+expect 0 -- "$enroll" est cacerts "${est_opts[@]}" -o "$tmp/cacerts.pem"
+same_certs "$tmp/cacerts.pem"
+expect 0 -- "$enroll" est cacerts "${est_opts[@]}" --max-fragment-length 512 -o "$tmp/cacerts512.pem"
+same_certs "$tmp/cacerts512.pem"
+expect 0 -- "$enroll" est cacerts "${est_opts[@]}" --label mp --accept multipart-core -o "$tmp/cacerts-mp.pem"
+same_certs "$tmp/cacerts-mp.pem"
+# Trust on first use: nothing verified, the fingerprints printed to be checked.
+expect 0 -- "$enroll" est cacerts --url "$peer" --insecure-bootstrap-cacerts --cert "$tmp/pledge.pem" --key "$tmp/pledge.key"
+grep -q "WARNING: the EST server was NOT verified" "$tmp/err" || { echo "FAIL: no warning"; cat "$tmp/err"; exit 1; }
+[[ $(grep -c "SHA-256" "$tmp/err") == 7 ]] || { echo "FAIL: fingerprints"; cat "$tmp/err"; exit 1; }
+# coap-server answers 281 whatever the Accept: a protocol error (76), no output.
+expect 76 -- "$enroll" est cacerts "${est_opts[@]}" --accept 287 -o "$tmp/none.pem"
+grep -qx "iot-enroll: error: EST-coaps crts: the answer has content-format 281, not 287 (the Accept sent)" "$tmp/err" ||
+    { echo "FAIL: wrong-format message"; cat "$tmp/err"; exit 1; }
+[[ ! -e "$tmp/none.pem" ]] || { echo "FAIL: output written for a refused answer"; exit 1; }
+# Through a relay that passes two of coap-server's records: the third block never comes (76).
+timeout 30 /usr/bin/python3 "$IOTOPS_SRC/tests/interop/coap/cutoff_proxy.py" "$((port + 1))" 2 25 >"$tmp/cut.port" &
+pids+=($!)
+for _ in $(seq 50); do [[ -s "$tmp/cut.port" ]] && break; sleep 0.1; done
+expect 76 -- "$enroll" est cacerts --url "coaps://127.0.0.1:$(cat "$tmp/cut.port")" --ca-file "$tmp/ca.pem" \
+    --cert "$tmp/pledge.pem" --key "$tmp/pledge.key" --timeout 2
+grep -q "GET /.well-known/est/crts: the block-wise answer (2.05) stopped after 2048 bytes in 2 blocks: no further block within 2000 ms" \
+    "$tmp/err" || { echo "FAIL: cut-off message"; cat "$tmp/err"; exit 1; }
+# Nothing at /.well-known/est/att: no CSR attributes.
+expect 0 -- "$enroll" est csrattrs "${est_opts[@]}"
+[[ "$(cat "$tmp/out")" == "[]" ]] || { echo "FAIL: csrattrs"; cat "$tmp/out"; exit 1; }
+# No /sen here (and /.well-known/core lists none): coap-server's refusal, exit 76.
+expect 76 -- "$enroll" est enroll "${est_opts[@]}" --subject CN=dev --key-out "$tmp/dev.key"
+grep -Eq "EST-coaps sen \(/.well-known/est/sen\): the server answered 4\.0[456]: " "$tmp/err" ||
+    { echo "FAIL: sen on coap-server"; cat "$tmp/err"; exit 1; }
+[[ ! -e "$tmp/dev.key" ]] || { echo "FAIL: a key was left behind"; exit 1; }
 
 # --- (3) failed handshakes, each with its reason, exit 69 ----------------------------------------
 # coap-server's certificate chains to the CA we pin, but another CA is refused.

@@ -1,8 +1,10 @@
 // CoapClient on libcoap: one context and one client session per server. The DTLS handshake runs
 // on construction; the server's certificates are then read from the session and judged here
 // (pinned anchors with crypto::verify_chain, or provisional: recorded only). Requests wait in
-// coap_io_process until their response, a NACK, or the deadline; libcoap reassembles Block2 and
-// sends Block1 (COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY).
+// coap_io_process until their response, a NACK, or the deadline; libcoap asks for each Block2
+// block and sends Block1 (COAP_BLOCK_USE_LIBCOAP). The blocks are put together here, not by
+// libcoap (no COAP_BLOCK_SINGLE_BODY), so that an answer cut off part-way is told apart from
+// no answer at all: the first is the peer breaking the protocol, the second a peer gone.
 #include <chrono>
 #include <cstring>
 
@@ -29,7 +31,9 @@ std::string nack_reason(coap_nack_reason_t r) {
 struct Pending {
     Bytes token;
     bool done = false;
+    std::size_t blocks = 0;  // Block2 blocks received so far with more to come
     std::string failure;  // set when the request failed
+    bool protocol = false;  // the failure is the peer's nonsense, not its absence
     CoapClientResponse response;
 };
 
@@ -117,7 +121,24 @@ coap_response_t on_response(coap_session_t* session, const coap_pdu_t*, const co
         p.response.content_format = coap_decode_var_bytes(coap_opt_value(opt), coap_opt_length(opt));
     size_t length = 0, offset = 0, total = 0;
     const uint8_t* data = nullptr;
-    if (coap_get_data_large(received, &length, &data, &offset, &total) && data) p.response.payload.assign(data, data + length);
+    if (coap_get_data_large(received, &length, &data, &offset, &total) && data) {
+        if (offset < p.response.payload.size() && offset + length <= p.response.payload.size())
+            return COAP_RESPONSE_OK;  // a block we have (a retransmission): nothing new
+        if (p.response.payload.size() != offset) {  // a gap, or a block that disagrees about the body
+            p.done = true;
+            p.failure = "Block2 block at byte " + std::to_string(offset) + " after " +
+                        std::to_string(p.response.payload.size()) + " bytes";
+            p.protocol = true;
+            return COAP_RESPONSE_OK;
+        }
+        p.response.payload.insert(p.response.payload.end(), data, data + length);
+    }
+    coap_opt_iterator_t block_it;
+    coap_opt_t* block2 = coap_check_option(received, COAP_OPTION_BLOCK2, &block_it);
+    if (block2 && COAP_OPT_BLOCK_MORE(block2)) {
+        ++p.blocks;  // libcoap asks for the next one
+        return COAP_RESPONSE_OK;
+    }
     p.done = true;
     return COAP_RESPONSE_OK;
 }
@@ -152,7 +173,7 @@ CoapClient::CoapClient(const std::string& uri, CoapClientOptions options) : impl
 
     d.ctx = coap_new_context(nullptr);
     if (!d.ctx) throw Error(ErrorKind::internal, "cannot create a CoAP context");
-    coap_context_set_block_mode(d.ctx, COAP_BLOCK_USE_LIBCOAP | COAP_BLOCK_SINGLE_BODY);
+    coap_context_set_block_mode(d.ctx, COAP_BLOCK_USE_LIBCOAP);
     coap_register_event_handler(d.ctx, on_event);
     coap_register_response_handler(d.ctx, on_response);
     coap_register_nack_handler(d.ctx, on_nack);
@@ -286,11 +307,22 @@ CoapClientResponse CoapClient::request(CoapMethod method, const std::string& tar
     if (coap_send(d.session, pdu) == COAP_INVALID_MID) d.unreachable(d.failure_reason("cannot send the request"));
     auto deadline = Clock::now() + std::chrono::milliseconds(d.options.timeout_ms);
     bool in_time = d.run_until([&] { return p.done; }, deadline);
+    const std::string what = std::string(method_name(method)) + " " + target;
+    if (p.protocol) throw Error(ErrorKind::protocol, d.uri + ": " + what + ": " + p.failure);
+    // Blocks came, then the rest did not: a body cut short (RFC 7959 needs every block).
+    if (p.blocks && (!in_time || !p.failure.empty()))
+        throw Error(ErrorKind::protocol, d.uri + ": " + what + ": the block-wise answer (" + code_string(p.response.code) +
+                                             ") stopped after " + std::to_string(p.response.payload.size()) + " bytes in " +
+                                             std::to_string(p.blocks) + (p.blocks == 1 ? " block: " : " blocks: ") +
+                                             (in_time ? p.failure : "no further block within " +
+                                                                        std::to_string(d.options.timeout_ms) + " ms"));
     if (!in_time)
         d.unreachable(d.failure_reason("no answer to " + std::string(method_name(method)) + " " + target + " within " +
                                        std::to_string(d.options.timeout_ms) + " ms"));
     if (!p.failure.empty()) d.unreachable(d.failure_reason(std::string(method_name(method)) + " " + target + ": " + p.failure));
     p.response.server_chain = d.server_chain;
+    if (d.options.on_exchange)
+        d.options.on_exchange({d.uri, method, target, content_format, accept, Bytes(payload.begin(), payload.end()), &p.response});
     return std::move(p.response);
 }
 

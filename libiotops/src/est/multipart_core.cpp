@@ -7,6 +7,16 @@
 
 namespace iotops::est {
 
+namespace {
+
+// Where an item starts: the codec's value model keeps each item's span.
+std::string at(const cbor::Value& v) {
+    auto s = v.span();
+    return s ? " at byte " + std::to_string(s->offset) : std::string();
+}
+
+}  // namespace
+
 Bytes encode_multipart_core(const std::vector<CorePart>& parts) {
     cbor::Array items;
     items.reserve(parts.size() * 2);
@@ -26,22 +36,22 @@ std::vector<CorePart> decode_multipart_core(ByteView data) {
     } catch (const Error& e) {
         throw Error(ErrorKind::malformed, std::string("multipart-core: ") + e.what());
     }
-    if (!v.is_array()) throw Error(ErrorKind::malformed, "multipart-core: not a CBOR array");
+    if (!v.is_array()) throw Error(ErrorKind::malformed, "multipart-core: not a CBOR array at byte 0");
     const auto& items = v.as_array();
     if (items.size() % 2 != 0)
         throw Error(ErrorKind::malformed, "multipart-core: " + std::to_string(items.size()) +
-                                              " items: content-formats and representations come in pairs");
+                                              " items, not content-format and representation pairs");
     std::vector<CorePart> out;
     out.reserve(items.size() / 2);
     for (std::size_t i = 0; i < items.size(); i += 2) {
         const std::string which = "part " + std::to_string(i / 2);
         if (!items[i].is_uint() || items[i].as_uint() > 65535)
-            throw Error(ErrorKind::malformed, "multipart-core: " + which + ": the content-format is not an unsigned integer up to 65535");
+            throw Error(ErrorKind::malformed, "multipart-core: " + which + ": the content-format is not an unsigned integer below 65536" + at(items[i]));
         CorePart p;
         p.content_format = static_cast<unsigned>(items[i].as_uint());
         if (items[i + 1].is_bytes()) p.data = items[i + 1].as_bytes();
         else if (!items[i + 1].is_null())
-            throw Error(ErrorKind::malformed, "multipart-core: " + which + ": the representation is neither a byte string nor null");
+            throw Error(ErrorKind::malformed, "multipart-core: " + which + ": the representation is neither a byte string nor null" + at(items[i + 1]));
         out.push_back(std::move(p));
     }
     return out;

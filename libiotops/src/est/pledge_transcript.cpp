@@ -27,7 +27,8 @@ json headers_json(const crypto::HttpHeaders& headers) {
 
 }  // namespace
 
-Transcript::Transcript(PledgeOutcome& out, bool record_http) : doc(out.transcript), out_(out), record_http_(record_http) {
+Transcript::Transcript(PledgeOutcome& out, bool record_exchanges)
+    : doc(out.transcript), out_(out), record_(record_exchanges) {
     doc = json::object();
     doc["result"] = "failed";
     doc["steps"] = json::array();
@@ -60,7 +61,7 @@ bool Transcript::run(const std::string& step, const std::function<void(json&)>& 
 }
 
 void Transcript::record_exchanges(crypto::HttpOptions& options) {
-    if (!record_http_) return;
+    if (!record_) return;
     options.on_exchange = [this](const crypto::HttpExchange& x) {
         if (!current_) return;
         (*current_)["http"].push_back(
@@ -68,6 +69,21 @@ void Transcript::record_exchanges(crypto::HttpOptions& options) {
                           {"body", body_json(x.request_body)}}},
              {"response",
               {{"status", x.response.status}, {"headers", headers_json(x.response.headers)}, {"body", body_json(x.response.body)}}}});
+    };
+}
+
+void Transcript::record_exchanges(CoapClientOptions& options) {
+    if (!record_) return;
+    options.on_exchange = [this](const CoapExchange& x) {
+        if (!current_) return;
+        json request = {{"method", std::string(method_name(x.method))}, {"uri", x.uri + x.path}};
+        if (x.content_format) request["content-format"] = *x.content_format;
+        if (x.accept) request["accept"] = *x.accept;
+        request["body"] = body_json(x.payload);
+        json response = {{"code", code_string(x.response->code)}};
+        if (x.response->content_format) response["content-format"] = *x.response->content_format;
+        response["body"] = body_json(x.response->payload);
+        (*current_)["coap"].push_back({{"request", request}, {"response", response}});
     };
 }
 

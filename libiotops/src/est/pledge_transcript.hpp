@@ -6,13 +6,14 @@
 #include <nlohmann/json.hpp>
 
 #include "iotops/crypto/http.hpp"
+#include "iotops/est/coap.hpp"
 #include "iotops/est/pledge.hpp"
 
 namespace iotops::est {
 
 class Transcript {
 public:
-    Transcript(PledgeOutcome& out, bool record_http);
+    Transcript(PledgeOutcome& out, bool record_exchanges);
 
     // Runs one step: appends {"step", "result": "ok"} plus what fn wrote into its object, or
     // "fail" with the error's message. The first failure names the transcript's failed-step,
@@ -20,14 +21,16 @@ public:
     bool run(const std::string& step, const std::function<void(nlohmann::json&)>& fn);
 
     // Sets the hook through which every HTTP exchange of `options`' clients goes into the
-    // current step, when HTTP is recorded.
+    // current step (under "http"), when exchanges are recorded.
     void record_exchanges(crypto::HttpOptions& options);
+    // The same for every CoAP exchange, under "coap".
+    void record_exchanges(CoapClientOptions& options);
 
     nlohmann::json& doc;
 
 private:
     PledgeOutcome& out_;
-    bool record_http_;
+    bool record_;
     nlohmann::json* current_ = nullptr;
 };
 

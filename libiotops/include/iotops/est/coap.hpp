@@ -128,6 +128,8 @@ private:
 // The CoAP response code a handler's iotops::Error of this kind is answered with.
 unsigned coap_code_for(ErrorKind kind);
 
+struct CoapExchange;
+
 struct CoapClientOptions {
     std::vector<crypto::Certificate> pinned_anchors;  // the server chain must end at one of these
     bool provisional = false;  // accept any server certificate; server_chain says which
@@ -138,6 +140,9 @@ struct CoapClientOptions {
     // 0: do not ask) and keep the path MTU at this many bytes, which also bounds the block size.
     unsigned max_fragment_length = 0;
     unsigned mtu = 0;  // 0: libcoap's default (1152)
+    // Called with every request and the response it got (transcripts, --verbose); not for
+    // requests that got none.
+    std::function<void(const CoapExchange&)> on_exchange;
 };
 
 struct CoapClientResponse {
@@ -147,6 +152,17 @@ struct CoapClientResponse {
     std::vector<crypto::Certificate> server_chain;  // leaf first, as the server sent it (coaps)
 
     bool success() const { return code / 32 == 2; }
+};
+
+// One request and its response, as CoapClientOptions::on_exchange sees it.
+struct CoapExchange {
+    std::string uri;  // the server, coaps://host:port
+    CoapMethod method = CoapMethod::get;
+    std::string path;  // with ?query when there is one
+    std::optional<unsigned> content_format;
+    std::optional<unsigned> accept;
+    Bytes payload;
+    const CoapClientResponse* response = nullptr;
 };
 
 // One link of a CoRE link-format document (RFC 6690): the target and its attributes in order.
