@@ -309,9 +309,11 @@ CoapClientResponse CoapClient::request(CoapMethod method, const std::string& tar
     bool in_time = d.run_until([&] { return p.done; }, deadline);
     const std::string what = std::string(method_name(method)) + " " + target;
     if (p.protocol) throw Error(ErrorKind::protocol, d.uri + ": " + what + ": " + p.failure);
-    // Blocks came, then the rest did not: a body cut short (RFC 7959 needs every block).
+    // Blocks came, then the rest did not: a body cut short (RFC 7959 needs every block). The
+    // server went away or the path broke, as when nothing came at all (blocks that do not fit
+    // together are p.protocol above); the message says how much arrived.
     if (p.blocks && (!in_time || !p.failure.empty()))
-        throw Error(ErrorKind::protocol, d.uri + ": " + what + ": the block-wise answer (" + code_string(p.response.code) +
+        throw Error(ErrorKind::unreachable, d.uri + ": " + what + ": the block-wise answer (" + code_string(p.response.code) +
                                              ") stopped after " + std::to_string(p.response.payload.size()) + " bytes in " +
                                              std::to_string(p.blocks) + (p.blocks == 1 ? " block: " : " blocks: ") +
                                              (in_time ? p.failure : "no further block within " +
