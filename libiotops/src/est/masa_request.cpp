@@ -214,12 +214,27 @@ CheckedRvr check_rvr(const BrskiRequest& r, const RvrRules& rules) {
         refuse(400, "prior-signed-voucher-request: it is not signed");
     if (p.kind() != voucher::Kind::voucher_request || p.leaves().contains("prior-signed-voucher-request"))
         refuse(400, "prior-signed-voucher-request: it is not a pledge voucher-request");
-    if (out.pvr->certificates.empty())
-        refuse(400, "prior-signed-voucher-request: it carries no certificate to check the pledge's signature with");
     voucher::VerifyOptions po;
     po.at = rules.at;
     po.anchors = rules.idevid_anchors;
-    auto pr = voucher::verify(*out.pvr, po);
+    voucher::Report pr;
+    if (!out.pvr->certificates.empty()) {
+        pr = voucher::verify(*out.pvr, po);
+    } else {
+        // A constrained pledge's COSE PVR may carry no certificate; its registrar then puts the
+        // pledge's chain from the DTLS handshake into the RVR's x5bag (cBRSKI). The signer is the
+        // one whose key verifies, and it must still chain to the manufacturer.
+        if (out.rvr.certificates.empty())
+            refuse(400, "prior-signed-voucher-request: neither it nor the registrar voucher-request carries a certificate to "
+                        "check the pledge's signature with");
+        po.intermediates = out.rvr.certificates;
+        for (const auto& candidate : out.rvr.certificates) {
+            if (!candidate.subject_attribute("serialNumber")) continue;
+            po.signer = candidate;
+            pr = voucher::verify(*out.pvr, po);
+            if (auto sig = find_check(pr, "signature"); sig && sig->ok) break;
+        }
+    }
     if (auto sig = find_check(pr, "signature"); !sig || !sig->ok || !pr.signer)
         refuse(403, "the pledge voucher-request's signature does not verify" + (sig && !sig->message.empty() ? ": " + sig->message : std::string()));
     out.idevid = *pr.signer;

@@ -54,15 +54,25 @@ std::string check_voucher(const MasaAnswer& a, const std::string& serial, const 
         return "its nonce is not base64";
     }
     if (have && (!nonce || *have != *nonce)) return "its nonce is not the one the pledge sent";
-    if (!anchors.empty()) {
-        voucher::VerifyOptions o;
-        o.anchors = anchors;
-        o.at = at;
+    if (anchors.empty()) return {};
+    voucher::VerifyOptions o;
+    o.anchors = anchors;
+    o.at = at;
+    // A COSE voucher usually carries no certificate: then the MASA's own certificate is among the
+    // anchors, and the one whose key verifies the signature is the signer.
+    std::vector<std::optional<crypto::Certificate>> signers{std::nullopt};
+    if (e.certificates.empty()) signers.assign(anchors.begin(), anchors.end());
+    std::string failure;
+    for (const auto& signer : signers) {
+        o.signer = signer;
         auto r = voucher::verify(e, o);
+        failure.clear();
         for (const auto& name : {"signature", "chain"})
-            if (auto c = find_check(r, name); !c || !c->ok) return std::string("its ") + name + " check fails: " + (c ? c->message : "");
+            if (auto c = find_check(r, name); failure.empty() && (!c || !c->ok))
+                failure = std::string("its ") + name + " check fails: " + (c ? c->message : "");
+        if (failure.empty()) return {};
     }
-    return {};
+    return failure;
 }
 
 // 5.2: the PVR names the registrar the pledge saw in TLS (a certificate, or cBRSKI's public key
@@ -207,7 +217,7 @@ RegistrarReply RegistrarVoucherService::request_voucher(const BrskiRequest& requ
 
         voucher::CreateOptions co;
         co.now = at;
-        auto rvr = voucher::create_rvr(pvr, nlohmann::json::object(), co);
+        auto rvr = voucher::create_rvr(pvr, nlohmann::json::object(), co, idevid);  // the PVR may carry no certificate
         voucher::SignOptions so;
         so.format = config_.rvr_format.value_or(pvr.format);
         so.chain = config_.chain;

@@ -65,13 +65,15 @@ Voucher create(Kind kind, const nlohmann::json& description, const CreateOptions
     return v;
 }
 
-crypto::Certificate pvr_signer(const Envelope& pvr) {
+crypto::Certificate pvr_signer(const Envelope& pvr, const std::optional<crypto::Certificate>& known) {
     if (pvr.format == Format::json || pvr.format == Format::cbor)
         throw_malformed("request: the PVR is not signed (bare " + std::string(format_name(pvr.format)) + ")");
     if (pvr.voucher.kind() != Kind::voucher_request)
         throw_malformed("request: the prior-signed artifact is a voucher, not a voucher-request");
     // No anchors: only the signature is checked here; the registrar's policy decides on trust.
-    auto report = verify(pvr, VerifyOptions{});
+    VerifyOptions vo;
+    vo.signer = known;
+    auto report = verify(pvr, vo);
     for (const auto& c : report.checks)
         if (c.name == "signature" && !c.ok)
             throw Error(ErrorKind::negative, "request: the PVR's signature does not verify: " + c.message);
@@ -79,9 +81,10 @@ crypto::Certificate pvr_signer(const Envelope& pvr) {
     return *report.signer;
 }
 
-Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const CreateOptions& options) {
+Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const CreateOptions& options,
+                   const std::optional<crypto::Certificate>& known_signer) {
     if (!leaves.is_object()) throw_malformed("request: the description is not an object");
-    auto signer = pvr_signer(pvr);
+    auto signer = pvr_signer(pvr, known_signer);
     if (pvr.voucher.leaves().contains("prior-signed-voucher-request"))
         throw_malformed("request: the artifact given as PVR is itself a registrar voucher-request");
     nlohmann::json out = nlohmann::json::object();

@@ -22,13 +22,17 @@ struct CreateOptions {
 Voucher create(Kind kind, const nlohmann::json& description, const CreateOptions& options = {});
 
 // The certificate that signed a PVR, found by verifying the PVR's signature over the certificates
-// it carries (CMS certificates, x5c, x5bag). Throws Error(negative) when no certificate verifies
-// and Error(malformed) when the artifact is not a signed voucher-request.
-crypto::Certificate pvr_signer(const Envelope& pvr);
+// it carries (CMS certificates, x5c, x5bag), or over `known` when given: a constrained pledge's COSE
+// PVR may carry none, and a registrar knows the pledge's certificate from the (D)TLS handshake.
+// Throws Error(negative) when no certificate verifies and Error(malformed) when the artifact is
+// not a signed voucher-request.
+crypto::Certificate pvr_signer(const Envelope& pvr, const std::optional<crypto::Certificate>& known = std::nullopt);
 
 // A registrar voucher-request wrapping a signed PVR: prior-signed-voucher-request holds the PVR
 // artifact, serial-number and idevid-issuer (the AKI extension value) come from the PVR's signer
 // certificate, nonce and assertion are copied from the PVR. `leaves` (flat) adds or overrides.
-Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const CreateOptions& options = {});
+// `signer` as for pvr_signer.
+Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const CreateOptions& options = {},
+                   const std::optional<crypto::Certificate>& signer = std::nullopt);
 
 }  // namespace iotops::voucher
