@@ -122,7 +122,7 @@ TEST_CASE("multipart-core: encode, decode and refusals") {
         }
     };
     bad(cbor::Value::map(), "not a CBOR array");
-    bad(cbor::Value::array({cbor::Value::uint(287)}), "come in pairs");
+    bad(cbor::Value::array({cbor::Value::uint(287)}), "not content-format and representation pairs");
     bad(cbor::Value::array({cbor::Value::uint(70000), cbor::Value::bytes({})}), "part 0: the content-format");
     bad(cbor::Value::array({cbor::Value::text("287"), cbor::Value::bytes({})}), "part 0: the content-format");
     bad(cbor::Value::array({cbor::Value::uint(287), cbor::Value::bytes({}), cbor::Value::uint(287), cbor::Value::text("x")}),
