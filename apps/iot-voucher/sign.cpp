@@ -22,8 +22,7 @@ void require_rules(const voucher::Voucher& v) {
 
 // One stream record: a voucher instance, or a flat description completed as `create` does.
 nlohmann::json sign_record(const Signer& signer, const cli::Record& r, bool cbor_out) {
-    auto j = cli::record_json(r);
-    auto v = voucher::create(voucher::Kind::voucher, j);
+    auto v = voucher::create(voucher::Kind::voucher, cli::record_json(r));
     Bytes artifact = signer.sign(v);
     nlohmann::json out = {{"index", r.index}};
     if (auto sn = v.text("serial-number")) out["serial-number"] = *sn;

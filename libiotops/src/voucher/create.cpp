@@ -48,19 +48,24 @@ void require_rules(const Voucher& v, Time at) {
 
 }  // namespace
 
-Voucher create(Kind kind, const nlohmann::json& description, const CreateOptions& options) {
+Voucher create(Kind kind, nlohmann::json description, const CreateOptions& options) {
     if (!description.is_object()) throw_malformed("create: the description is not an object");
-    nlohmann::json instance = description;
-    if (!(description.size() == 1 && (description.contains(top_level_name(Kind::voucher)) ||
-                                      description.contains(top_level_name(Kind::voucher_request)))))
-        instance = {{std::string(top_level_name(kind)), description}};
-    Voucher v = Voucher::from_json(instance);
-    nlohmann::json leaves = v.leaves();
+    // The leaves are taken out of the description, not copied: it may be the caller's to give away.
+    nlohmann::json leaves;
+    if (description.size() == 1 && (description.contains(top_level_name(Kind::voucher)) ||
+                                    description.contains(top_level_name(Kind::voucher_request)))) {
+        auto it = description.begin();
+        kind = it.key() == top_level_name(Kind::voucher) ? Kind::voucher : Kind::voucher_request;
+        leaves = std::move(it.value());
+    } else {
+        leaves = std::move(description);
+    }
+    if (!leaves.is_object()) throw_malformed("voucher: " + std::string(top_level_name(kind)) + " is not an object");
     // Whole seconds: 8366bis dates carry none, and a signed voucher is no more precise than that.
     Time at = std::chrono::floor<std::chrono::seconds>(options.now.value_or(now()));
     if (!leaves.contains("created-on")) leaves["created-on"] = format_rfc3339(at);
-    normalise(v.kind(), leaves);
-    v = Voucher::from_json({{std::string(top_level_name(v.kind())), leaves}});
+    normalise(kind, leaves);
+    Voucher v = Voucher::from_leaves(kind, std::move(leaves));
     require_rules(v, at);
     return v;
 }
@@ -95,7 +100,7 @@ Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const Crea
     out["idevid-issuer"] = base64_encode(*aki);
     out["prior-signed-voucher-request"] = base64_encode(pvr.raw);
     for (const auto& [k, v] : leaves.items()) out[k] = v;
-    return create(Kind::voucher_request, out, options);
+    return create(Kind::voucher_request, std::move(out), options);
 }
 
 }  // namespace iotops::voucher

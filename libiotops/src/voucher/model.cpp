@@ -72,20 +72,30 @@ std::string_view top_level_name(Kind k) {
     return k == Kind::voucher ? "ietf-voucher:voucher" : "ietf-voucher-request:voucher";
 }
 
-Voucher Voucher::from_json(const nlohmann::json& instance) {
+Voucher::Voucher() : instance_({{std::string(top_level_name(Kind::voucher)), nlohmann::json::object()}}) {}
+
+Voucher Voucher::from_json(nlohmann::json instance) {
     if (!instance.is_object()) throw_malformed("voucher: not a JSON object");
     if (instance.size() != 1)
         throw_malformed("voucher: want exactly one top-level member (ietf-voucher:voucher or "
                         "ietf-voucher-request:voucher), got " + std::to_string(instance.size()));
     auto it = instance.begin();
     const std::string& name = it.key();
-    const nlohmann::json& inner = it.value();
     Voucher v;
     if (name == top_level_name(Kind::voucher)) v.kind_ = Kind::voucher;
     else if (name == top_level_name(Kind::voucher_request)) v.kind_ = Kind::voucher_request;
     else throw_malformed("voucher: unknown top-level member \"" + name + "\"");
-    if (!inner.is_object()) throw_malformed("voucher: " + name + " is not an object");
-    v.leaves_ = inner;
+    if (!it.value().is_object()) throw_malformed("voucher: " + name + " is not an object");
+    v.instance_ = std::move(instance);
+    return v;
+}
+
+Voucher Voucher::from_leaves(Kind kind, nlohmann::json leaves) {
+    if (!leaves.is_object()) throw_malformed("voucher: " + std::string(top_level_name(kind)) + " is not an object");
+    Voucher v;
+    v.kind_ = kind;
+    v.instance_ = nlohmann::json::object();
+    v.instance_[std::string(top_level_name(kind))] = std::move(leaves);
     return v;
 }
 
@@ -97,20 +107,21 @@ Voucher Voucher::from_cbor(const cbor::Value& instance) {
 
 Voucher Voucher::decode_cbor(ByteView data) { return from_cbor(cbor::decode(data)); }
 
-nlohmann::json Voucher::to_json() const { return {{std::string(top_level_name(kind_)), leaves_}}; }
-std::string Voucher::dump() const { return to_json().dump(); }
-cbor::Value Voucher::to_cbor() const { return yang::to_cbor(to_json(), yang::Schema::voucher()); }
-Bytes Voucher::encode_cbor() const { return cbor::encode(to_cbor()); }
+std::string Voucher::dump() const { return instance_.dump(); }
+cbor::Value Voucher::to_cbor() const { return cbor::decode(encode_cbor()); }
+Bytes Voucher::encode_cbor() const { return yang::encode_cbor(instance_, yang::Schema::voucher()); }
 
 std::optional<std::string> Voucher::text(std::string_view leaf) const {
-    auto it = leaves_.find(std::string(leaf));
-    if (it == leaves_.end() || !it->is_string()) return std::nullopt;
+    const auto& leaves = this->leaves();
+    auto it = leaves.find(leaf);
+    if (it == leaves.end() || !it->is_string()) return std::nullopt;
     return it->get<std::string>();
 }
 
 std::optional<Bytes> Voucher::binary(std::string_view leaf) const {
-    auto it = leaves_.find(std::string(leaf));
-    if (it == leaves_.end()) return std::nullopt;
+    const auto& leaves = this->leaves();
+    auto it = leaves.find(leaf);
+    if (it == leaves.end()) return std::nullopt;
     if (!it->is_string()) throw_malformed("voucher: " + std::string(leaf) + ": not a base64 string");
     return base64_decode(it->get<std::string>());
 }

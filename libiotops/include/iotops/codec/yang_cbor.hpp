@@ -97,6 +97,9 @@ private:
 // enumeration name -> its integer, 64-bit integers as JSON strings or numbers -> integers,
 // empty [null] -> null; strings (date-and-time, uri) stay text. Throws Error(malformed) naming
 // the member path for unknown members and values of the wrong type.
+// encode_cbor writes the deterministic encoding (RFC 8949 section 4.2.1) straight from the JSON,
+// with no value tree in between; to_cbor is that encoding decoded.
+Bytes encode_cbor(const nlohmann::json& instance, const Schema& schema);
 cbor::Value to_cbor(const nlohmann::json& instance, const Schema& schema);
 
 // The reverse. Keys may be absolute SIDs (top level), deltas, tag 47 with an absolute SID, or
