@@ -50,6 +50,8 @@ void append_json(std::string& out, const nlohmann::json& j) {
             return;
         }
         case nlohmann::json::value_t::string: string(j.get_ref<const std::string&>()); return;
+        case nlohmann::json::value_t::number_unsigned: out += std::to_string(j.get<std::uint64_t>()); return;
+        case nlohmann::json::value_t::number_integer: out += std::to_string(j.get<std::int64_t>()); return;
         default: out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); return;
     }
 }

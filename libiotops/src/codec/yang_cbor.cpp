@@ -165,8 +165,9 @@ class Converter {
 public:
     explicit Converter(const Schema& s) : schema_(s) {}
 
-    // JSON member value at `path` (with SID `sid`) as CBOR appended to out.
-    void encode(const std::string& path, std::uint64_t sid, const json& j, Bytes& out) {
+    // JSON member value at `path` (with SID `sid`) as CBOR appended to out. The members' paths are
+    // built at the end of `path` and taken off again, so that the walk allocates none.
+    void encode(std::string& path, std::uint64_t sid, const json& j, Bytes& out) {
         using cbor::detail::Major;
         using cbor::detail::put_head;
         const Node* node = schema_.node(path);
@@ -223,38 +224,48 @@ public:
 
 private:
     // A container's members as a map in deterministic order: sorted by their encoded keys.
-    void encode_members(const std::string& path, std::uint64_t sid, const json& obj, Bytes& out) {
+    void encode_members(std::string& path, std::uint64_t sid, const json& obj, Bytes& out) {
         using cbor::detail::Major;
         using cbor::detail::put_head;
         struct Member {
-            Bytes key;
-            std::string path;
+            std::size_t key_at, key_end;  // the encoded key in `keys`
             std::uint64_t sid;
+            const std::string* name;
             const json* value;
         };
+        Bytes keys;
+        keys.reserve(obj.size() * 4);
         std::vector<Member> members;
         members.reserve(obj.size());
-        for (const auto& [name, value] : obj.items()) {
-            std::string child = path + "/" + name;
-            auto child_sid = schema_.sid_of(child);
-            if (!child_sid) fail(child, "unknown member");
+        const std::size_t base = path.size();
+        for (auto it = obj.begin(); it != obj.end(); ++it) {
+            const std::string& name = it.key();
+            path.append("/").append(name);
+            auto child_sid = schema_.sid_of(path);
+            if (!child_sid) fail(path, "unknown member");
+            path.resize(base);
             // A member from another module carries its module name; key it by absolute SID.
-            Bytes key;
+            std::size_t at = keys.size();
             if (name.find(':') != std::string::npos) {
-                put_head(key, Major::tag, kSidTag);
-                put_head(key, Major::unsigned_int, *child_sid);
+                put_head(keys, Major::tag, kSidTag);
+                put_head(keys, Major::unsigned_int, *child_sid);
             } else if (*child_sid >= sid) {
-                put_head(key, Major::unsigned_int, *child_sid - sid);
+                put_head(keys, Major::unsigned_int, *child_sid - sid);
             } else {
-                put_head(key, Major::negative_int, sid - *child_sid - 1);
+                put_head(keys, Major::negative_int, sid - *child_sid - 1);
             }
-            members.push_back({std::move(key), std::move(child), *child_sid, &value});
+            members.push_back({at, keys.size(), *child_sid, &name, &it.value()});
         }
-        std::sort(members.begin(), members.end(), [](const Member& a, const Member& b) { return a.key < b.key; });
+        std::sort(members.begin(), members.end(), [&keys](const Member& a, const Member& b) {
+            return std::lexicographical_compare(keys.begin() + a.key_at, keys.begin() + a.key_end, keys.begin() + b.key_at,
+                                                keys.begin() + b.key_end);
+        });
         put_head(out, Major::map, members.size());
         for (const auto& m : members) {
-            out.insert(out.end(), m.key.begin(), m.key.end());
-            encode(m.path, m.sid, *m.value, out);
+            out.insert(out.end(), keys.begin() + m.key_at, keys.begin() + m.key_end);
+            path.append("/").append(*m.name);
+            encode(path, m.sid, *m.value, out);
+            path.resize(base);
         }
     }
 
@@ -319,21 +330,23 @@ Bytes encode_cbor(const json& instance, const Schema& schema) {
     if (!instance.is_object()) fail("", "expected a json object");
     Converter c(schema);
     // Top-level keys are absolute SIDs: in deterministic order when sorted by value.
-    std::vector<std::pair<std::uint64_t, std::pair<std::string, const json*>>> members;
-    for (const auto& [name, value] : instance.items()) {
-        if (name.find(':') == std::string::npos) fail("/" + name, "top-level member must be module-qualified");
-        std::string path = "/" + name;
+    std::vector<std::pair<std::uint64_t, json::const_iterator>> members;
+    std::string path;
+    for (auto it = instance.begin(); it != instance.end(); ++it) {
+        if (it.key().find(':') == std::string::npos) fail("/" + it.key(), "top-level member must be module-qualified");
+        path.assign("/").append(it.key());
         auto sid = schema.sid_of(path);
         if (!sid) fail(path, "unknown top-level member");
-        members.push_back({*sid, {std::move(path), &value}});
+        members.emplace_back(*sid, it);
     }
     std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     Bytes out;
     out.reserve(1024);
     cbor::detail::put_head(out, cbor::detail::Major::map, members.size());
-    for (const auto& [sid, member] : members) {
+    for (const auto& [sid, it] : members) {
         cbor::detail::put_head(out, cbor::detail::Major::unsigned_int, sid);
-        c.encode(member.first, sid, *member.second, out);
+        path.assign("/").append(it.key());
+        c.encode(path, sid, it.value(), out);
     }
     return out;
 }

@@ -10,10 +10,6 @@
 namespace iotops::voucher {
 namespace {
 
-const yang::Node* leaf_node(Kind k, const std::string& leaf) {
-    return yang::Schema::voucher().node("/" + std::string(top_level_name(k)) + "/" + leaf);
-}
-
 bool date_leaf(const std::string& leaf) {
     return leaf == "created-on" || leaf == "expires-on" || leaf == "last-renewal-date";
 }
@@ -21,12 +17,17 @@ bool date_leaf(const std::string& leaf) {
 // Dates to UTC "Z" form, binaries to padded standard base64; values that do not parse are left
 // for check_rules to name.
 void normalise(Kind kind, nlohmann::json& leaves) {
+    // The leaves' schema paths are built in one buffer: "/<top level>/" then the leaf name.
+    std::string path = "/" + std::string(top_level_name(kind)) + "/";
+    const std::size_t base = path.size();
     for (auto& [leaf, value] : leaves.items()) {
         if (!value.is_string()) continue;
+        path.resize(base);
+        path += leaf;
         try {
             if (date_leaf(leaf)) value = format_rfc3339(parse_rfc3339(value.get<std::string>()));
-            else if (const auto* n = leaf_node(kind, leaf); n && n->kind == yang::NodeKind::leaf &&
-                                                            n->type.base == yang::BaseType::binary)
+            else if (const auto* n = yang::Schema::voucher().node(path); n && n->kind == yang::NodeKind::leaf &&
+                                                                         n->type.base == yang::BaseType::binary)
             {
                 const auto& text = value.get_ref<const std::string&>();
                 // Already padded standard base64 (the usual case in a production run): left as is.

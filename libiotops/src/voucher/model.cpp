@@ -72,7 +72,8 @@ std::string_view top_level_name(Kind k) {
     return k == Kind::voucher ? "ietf-voucher:voucher" : "ietf-voucher-request:voucher";
 }
 
-Voucher::Voucher() : instance_({{std::string(top_level_name(Kind::voucher)), nlohmann::json::object()}}) {}
+Voucher::Voucher() : Voucher(Kind::voucher, {{std::string(top_level_name(Kind::voucher)), nlohmann::json::object()}}) {}
+Voucher::Voucher(Kind kind, nlohmann::json instance) : kind_(kind), instance_(std::move(instance)) {}
 
 Voucher Voucher::from_json(nlohmann::json instance) {
     if (!instance.is_object()) throw_malformed("voucher: not a JSON object");
@@ -81,22 +82,19 @@ Voucher Voucher::from_json(nlohmann::json instance) {
                         "ietf-voucher-request:voucher), got " + std::to_string(instance.size()));
     auto it = instance.begin();
     const std::string& name = it.key();
-    Voucher v;
-    if (name == top_level_name(Kind::voucher)) v.kind_ = Kind::voucher;
-    else if (name == top_level_name(Kind::voucher_request)) v.kind_ = Kind::voucher_request;
+    Kind kind = Kind::voucher;
+    if (name == top_level_name(Kind::voucher)) kind = Kind::voucher;
+    else if (name == top_level_name(Kind::voucher_request)) kind = Kind::voucher_request;
     else throw_malformed("voucher: unknown top-level member \"" + name + "\"");
     if (!it.value().is_object()) throw_malformed("voucher: " + name + " is not an object");
-    v.instance_ = std::move(instance);
-    return v;
+    return Voucher(kind, std::move(instance));
 }
 
 Voucher Voucher::from_leaves(Kind kind, nlohmann::json leaves) {
     if (!leaves.is_object()) throw_malformed("voucher: " + std::string(top_level_name(kind)) + " is not an object");
-    Voucher v;
-    v.kind_ = kind;
-    v.instance_ = nlohmann::json::object();
-    v.instance_[std::string(top_level_name(kind))] = std::move(leaves);
-    return v;
+    nlohmann::json instance = nlohmann::json::object();
+    instance[std::string(top_level_name(kind))] = std::move(leaves);
+    return Voucher(kind, std::move(instance));
 }
 
 Voucher Voucher::parse_json(ByteView text) { return from_json(codec::parse_json(text, "voucher")); }
@@ -130,9 +128,16 @@ std::vector<Check> check_rules(const Voucher& v, const RuleOptions& options) {
     const auto& schema = yang::Schema::voucher();
     std::vector<Check> checks;
 
+    checks.reserve(6);
+
     std::vector<std::string> unknown, bad;
+    // The leaves' schema paths are built in one buffer: "/<top level>/" then the leaf name.
+    std::string path = leaf_path(v.kind(), "");
+    const std::size_t base = path.size();
     for (const auto& [leaf, value] : v.leaves().items()) {
-        const yang::Node* node = schema.node(leaf_path(v.kind(), leaf));
+        path.resize(base);
+        path += leaf;
+        const yang::Node* node = schema.node(path);
         if (!node || (node->kind != yang::NodeKind::leaf && node->kind != yang::NodeKind::leaf_list)) {
             unknown.push_back(leaf);
             continue;

@@ -46,6 +46,7 @@ public:
     std::optional<Bytes> binary(std::string_view leaf) const;
 
 private:
+    Voucher(Kind kind, nlohmann::json instance);  // instance: checked to be of kind
     Kind kind_ = Kind::voucher;
     // The instance as a whole, so that it is encoded and dumped without first being copied.
     nlohmann::json instance_;
