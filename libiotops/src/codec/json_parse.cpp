@@ -4,6 +4,7 @@
 // our own because nlohmann's lexer handles every character on its own, which made it the largest cost
 // of a signing stream: here a run of plain string bytes is found in one scan and appended whole.
 // Containers are parsed without recursion, so deep nesting cannot exhaust the stack.
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -19,6 +20,13 @@ namespace {
 using nlohmann::json;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// The bytes that stand for themselves in a string: ASCII from space on, but '"' and '\\'.
+constexpr std::array<bool, 256> plain = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+    return t;
+}();
 
 class Parser {
 public:
@@ -132,7 +140,7 @@ private:
         std::string out;
         for (;;) {
             std::size_t start = pos_;
-            while (pos_ < s_.size() && plain(s_[pos_])) ++pos_;
+            while (pos_ < s_.size() && plain[static_cast<unsigned char>(s_[pos_])]) ++pos_;
             out.append(s_.data() + start, pos_ - start);
             if (pos_ >= s_.size()) fail(open, "syntax error while parsing value - invalid string: missing closing quote");
             auto c = static_cast<unsigned char>(s_[pos_]);
@@ -154,11 +162,6 @@ private:
         }
     }
 
-    // ASCII that stands for itself in a string.
-    static bool plain(char ch) {
-        auto c = static_cast<unsigned char>(ch);
-        return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-    }
 
     // The length of the well-formed UTF-8 sequence (RFC 3629) starting at i, or 0.
     std::size_t utf8_length(std::size_t i) const {
