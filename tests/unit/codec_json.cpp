@@ -69,6 +69,20 @@ TEST_CASE("parse_json messages say where and what, in valid UTF-8") {
     CHECK(codec::parse_json(std::string_view(deep)).is_array());
 }
 
+TEST_CASE("dump_json writes what nlohmann's dump writes") {
+    std::string bad_utf8 = "a\xff";
+    nlohmann::json j = codec::parse_json(std::string_view(
+        "{\"plain\":\"MIIBpjCCAUygAwIBAgIU+/=\",\"esc\":\"q\\\"b\\\\n\\n\\u0001\",\"utf8\":\"\xc3\xa9\xf0\x9f\x98\x80\",\"\xc3\xa9\":1,"
+        "\"n\":[0,-1,18446744073709551615,-9223372036854775808,1.5,-0.0,1e300,true,false,null],\"e\":{},\"a\":[],\"x\":[[{\"y\":[]}]]}"));
+    CHECK(codec::dump_json(j) == j.dump());
+    CHECK(codec::dump_json(j, true) == j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    nlohmann::json b = nlohmann::json::binary({1, 2, 3});
+    CHECK(codec::dump_json(b) == b.dump());
+    nlohmann::json invalid = {{"k", bad_utf8}, {bad_utf8, 1}};
+    CHECK_THROWS_AS(codec::dump_json(invalid), nlohmann::json::type_error);
+    CHECK(codec::dump_json(invalid, true) == invalid.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 TEST_CASE("cbor to json") {
     // {1: "a", -43: h'01ff02', "ab": [true], 2(h'0100'): 0, [1]: 2}
     Value v = cbor::decode(hex_decode("a5016161382a4301ff0262616281f5c242010000810102"));

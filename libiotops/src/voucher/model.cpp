@@ -105,7 +105,7 @@ Voucher Voucher::from_cbor(const cbor::Value& instance) {
 
 Voucher Voucher::decode_cbor(ByteView data) { return from_cbor(cbor::decode(data)); }
 
-std::string Voucher::dump() const { return instance_.dump(); }
+std::string Voucher::dump() const { return codec::dump_json(instance_); }
 cbor::Value Voucher::to_cbor() const { return cbor::decode(encode_cbor()); }
 Bytes Voucher::encode_cbor() const { return yang::encode_cbor(instance_, yang::Schema::voucher()); }
 
