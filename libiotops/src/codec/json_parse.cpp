@@ -139,9 +139,12 @@ private:
         std::size_t open = pos_++;
         std::string out;
         for (;;) {
-            std::size_t start = pos_;
-            while (pos_ < s_.size() && plain[static_cast<unsigned char>(s_[pos_])]) ++pos_;
-            out.append(s_.data() + start, pos_ - start);
+            const char* start = s_.data() + pos_;
+            const char* end = s_.data() + s_.size();
+            const char* p = start;
+            while (p != end && plain[static_cast<unsigned char>(*p)]) ++p;
+            out.append(start, p);
+            pos_ += static_cast<std::size_t>(p - start);
             if (pos_ >= s_.size()) fail(open, "syntax error while parsing value - invalid string: missing closing quote");
             auto c = static_cast<unsigned char>(s_[pos_]);
             if (c == '"') {
