@@ -63,6 +63,8 @@ TEST_CASE("parse_json messages say where and what, in valid UTF-8") {
     CHECK(parse_error("[\"ab\xff\"]") == "json: at byte 4: syntax error while parsing value - invalid string: ill-formed UTF-8 byte");
     CHECK(parse_error("[\xff]") == "json: at byte 1: syntax error while parsing value - unexpected byte 0xff; expected a value");
     CHECK(parse_error("[\"abc") == "json: at byte 1: syntax error while parsing value - invalid string: missing closing quote");
+    // nlohmann takes a NUL byte for the end of the text and ignores what follows; here it is trailing input.
+    CHECK(parse_error(std::string_view("{}\0{\"x\":1}", 9)) == "json: at byte 2: syntax error while parsing value - unexpected byte 0x00; expected end of input");
     CHECK(parse_error("\"a\x01\"") == "json: at byte 2: syntax error while parsing value - invalid string: control character 0x01 must be escaped");
     // Nesting is parsed without recursion: far deeper than any stack would allow.
     std::string deep = std::string(200000, '[') + std::string(200000, ']');

@@ -1,6 +1,7 @@
 // JSON text (RFC 8259) to nlohmann::json, with errors that say at which byte. The result is the
 // value nlohmann::json::parse gives for the same text (integers as int64 or uint64 when they fit,
-// otherwise double; the last of two equal keys wins; a leading UTF-8 BOM is skipped); the parsing is
+// otherwise double; the last of two equal keys wins; a leading UTF-8 BOM is skipped), except that a
+// NUL byte after the value is trailing input, not an end that hides what follows it; the parsing is
 // our own because nlohmann's lexer handles every character on its own, which made it the largest cost
 // of a signing stream: here a run of plain string bytes is found in one scan and appended whole.
 // Containers are parsed without recursion, so deep nesting cannot exhaust the stack.

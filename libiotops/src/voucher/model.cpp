@@ -29,7 +29,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
         if (!v.is_string()) return leaf + ": not a string";
         if (is_date_leaf(leaf)) {
             try {
-                parse_rfc3339(v.get<std::string>());
+                parse_rfc3339(v.get_ref<const std::string&>());
             } catch (const Error& e) {
                 return leaf + ": not a date-and-time: " + e.what();
             }
@@ -38,7 +38,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
     case yang::BaseType::binary:
         if (!v.is_string()) return leaf + ": not a base64 string";
         try {
-            base64_decode(v.get<std::string>());
+            base64_decode(v.get_ref<const std::string&>());
         } catch (const Error& e) {
             return leaf + ": not base64: " + e.what();
         }
@@ -49,7 +49,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
         if (!v.is_string()) return leaf + ": not an enumeration name";
         std::string names;
         for (const auto& [name, value] : type.enums) {
-            if (name == v.get<std::string>()) return {};
+            if (name == v.get_ref<const std::string&>()) return {};
             names += (names.empty() ? "" : ", ") + name;
         }
         return leaf + ": \"" + v.get<std::string>() + "\" is not one of " + names;
@@ -121,7 +121,7 @@ std::optional<Bytes> Voucher::binary(std::string_view leaf) const {
     auto it = leaves.find(leaf);
     if (it == leaves.end()) return std::nullopt;
     if (!it->is_string()) throw_malformed("voucher: " + std::string(leaf) + ": not a base64 string");
-    return base64_decode(it->get<std::string>());
+    return base64_decode(it->get_ref<const std::string&>());
 }
 
 std::vector<Check> check_rules(const Voucher& v, const RuleOptions& options) {
