@@ -1,6 +1,5 @@
 #include "iotops/voucher/create.hpp"
 
-
 #include "iotops/codec/yang_cbor.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
@@ -11,6 +10,16 @@ namespace {
 
 bool date_leaf(const std::string& leaf) {
     return leaf == "created-on" || leaf == "expires-on" || leaf == "last-renewal-date";
+}
+
+// True when a date that parses is already written as format_rfc3339 writes it (UTC "Z", whole
+// seconds, not a leap second), so formatting it again would give the same text.
+bool canonical_date(std::string_view s) {
+    constexpr std::string_view shape = "dddd-dd-ddTdd:dd:ddZ";
+    if (s.size() != shape.size() || s.substr(17, 2) == "60") return false;
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i]) return false;
+    return true;
 }
 
 // Dates to UTC "Z" form, binaries to padded standard base64; values that do not parse are left
@@ -24,8 +33,11 @@ void normalise(Kind kind, nlohmann::json& leaves) {
         path.resize(base);
         path += leaf;
         try {
-            if (date_leaf(leaf)) value = format_rfc3339(parse_rfc3339(value.get_ref<const std::string&>()));
-            else if (const auto* n = yang::Schema::voucher().node(path); n && n->kind == yang::NodeKind::leaf &&
+            if (date_leaf(leaf)) {
+                const auto& text = value.get_ref<const std::string&>();
+                Time t = parse_rfc3339(text);
+                if (!canonical_date(text)) value = format_rfc3339(t);
+            } else if (const auto* n = yang::Schema::voucher().node(path); n && n->kind == yang::NodeKind::leaf &&
                                                                          n->type.base == yang::BaseType::binary)
             {
                 const auto& text = value.get_ref<const std::string&>();
