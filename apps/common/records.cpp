@@ -1,6 +1,7 @@
 #include "common/records.hpp"
 
 #include "common/cbor_framer.hpp"
+#include "iotops/codec/json.hpp"
 #include "iotops/core/error.hpp"
 
 namespace iotops::cli {
@@ -27,11 +28,9 @@ StreamKind detect_stream_kind(Reader& in, const std::string& in_format) {
 }
 
 nlohmann::json record_json(const Record& r) {
+    if (!r.cbor) return codec::parse_json(std::string_view(r.data), "record " + std::to_string(r.index));
     try {
-        if (r.cbor) {
-            return nlohmann::json::from_cbor(r.data, true, true, nlohmann::json::cbor_tag_handler_t::ignore);
-        }
-        return nlohmann::json::parse(r.data);
+        return nlohmann::json::from_cbor(r.data, true, true, nlohmann::json::cbor_tag_handler_t::ignore);
     } catch (const nlohmann::json::exception& e) {
         throw Error(ErrorKind::malformed, "record " + std::to_string(r.index) + ": " + e.what());
     }

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "common/thread_pool.hpp"
+#include "iotops/codec/json.hpp"
 
 namespace iotops::cli {
 namespace {
@@ -120,8 +121,9 @@ int run_record_verb(const Context& ctx, const InputOptions& in, const OutputOpti
     auto summary = run_stream(
         records, fn,
         [&](const nlohmann::json& j) {
-            sink.write(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-            sink.write(std::string_view("\n"));
+            std::string line = codec::dump_json(j, true);
+            line += '\n';
+            sink.write(line);
         },
         opts.jobs, &progress);
     sink.commit();

@@ -22,12 +22,12 @@ void require_rules(const voucher::Voucher& v) {
 
 // One stream record: a voucher instance, or a flat description completed as `create` does.
 nlohmann::json sign_record(const Signer& signer, const cli::Record& r, bool cbor_out) {
-    auto j = cli::record_json(r);
-    auto v = voucher::create(voucher::Kind::voucher, j);
+    auto v = voucher::create(voucher::Kind::voucher, cli::record_json(r));
     Bytes artifact = signer.sign(v);
-    nlohmann::json out = {{"index", r.index}};
+    nlohmann::json out = nlohmann::json::object();
+    out["index"] = r.index;
     if (auto sn = v.text("serial-number")) out["serial-number"] = *sn;
-    if (cbor_out) out[raw_cbor_field] = nlohmann::json::binary(std::vector<std::uint8_t>(artifact.begin(), artifact.end()));
+    if (cbor_out) out[raw_cbor_field] = nlohmann::json::binary(std::move(artifact));
     else if (signer.options.format == voucher::Format::jws) out["voucher"] = codec::parse_json(artifact, "jws");
     else out["voucher"] = base64_encode(artifact);
     return out;

@@ -1,60 +1,11 @@
 #include "stream_io.hpp"
 
-#include <algorithm>
-
 #include "common/progress.hpp"
 #include "common/reader.hpp"
 #include "common/records.hpp"
+#include "iotops/codec/json.hpp"
 
 namespace iotops::voucher_cli {
-namespace {
-
-// The same text as j.dump(-1, ' ', false, replace), faster for what records hold: long base64 strings
-// go out as they are when no character needs escaping, rather than through the UTF-8 escaper.
-void append_json(std::string& out, const nlohmann::json& j) {
-    auto plain = [](const std::string& s) {
-        return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
-    };
-    auto string = [&](const std::string& s) {
-        if (!plain(s)) {
-            out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-            return;
-        }
-        out += '"';
-        out += s;
-        out += '"';
-    };
-    switch (j.type()) {
-        case nlohmann::json::value_t::object: {
-            out += '{';
-            bool first = true;
-            for (const auto& [key, value] : j.items()) {
-                if (!first) out += ',';
-                first = false;
-                string(key);
-                out += ':';
-                append_json(out, value);
-            }
-            out += '}';
-            return;
-        }
-        case nlohmann::json::value_t::array: {
-            out += '[';
-            bool first = true;
-            for (const auto& value : j) {
-                if (!first) out += ',';
-                first = false;
-                append_json(out, value);
-            }
-            out += ']';
-            return;
-        }
-        case nlohmann::json::value_t::string: string(j.get_ref<const std::string&>()); return;
-        default: out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); return;
-    }
-}
-
-}  // namespace
 
 int run_records(const cli::Context& ctx, const cli::InputOptions& in, const cli::OutputOptions& out, unsigned jobs,
                 bool cbor_out, const cli::RecordFn& fn, const std::function<bool(const nlohmann::json&)>& is_negative) {
@@ -86,7 +37,7 @@ int run_records(const cli::Context& ctx, const cli::InputOptions& in, const cli:
                 put(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
                 return;
             }
-            append_json(pending, j);
+            codec::append_json(pending, j, true);
             put("\n");
         },
         jobs, &progress);

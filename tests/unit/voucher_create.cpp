@@ -22,6 +22,17 @@ TEST_CASE("create: a flat description becomes a normalised, rule-checked voucher
     CHECK(v.text("created-on") == "2026-03-01T12:00:00Z");       // whole seconds
     CHECK(v.text("expires-on") == "2030-01-01T00:00:00Z");       // UTC
     CHECK(v.text("pinned-domain-pubk") == "+/8=");               // padded standard base64
+    // Dates already in that form stay as they are; lower-case letters, fractions and leap seconds do not.
+    auto dated = [&](const char* created) {
+        return *create(Kind::voucher, json{{"serial-number", "SN1"}, {"assertion", "logged"}, {"pinned-domain-pubk", "AA=="},
+                                           {"created-on", created}}, o).text("created-on");
+    };
+    CHECK(dated("2026-02-28T23:59:59Z") == "2026-02-28T23:59:59Z");
+    CHECK(dated("2026-02-28t23:59:59z") == "2026-02-28T23:59:59Z");
+    CHECK(dated("2026-02-28T23:59:59.000Z") == "2026-02-28T23:59:59Z");
+    CHECK(dated("2026-02-28T23:59:60Z") == "2026-02-28T23:59:59Z");
+    CHECK(dated("2026-03-01T00:30:00+01:00") == "2026-02-28T23:30:00Z");
+    CHECK_THROWS_AS(dated("2026-02-30T00:00:00Z"), Error);
     CHECK_THROWS_AS(create(Kind::voucher, json{{"serial-number", "SN1"}, {"assertion", "logged"}}, o), Error);
     try {
         create(Kind::voucher, json{{"serial-number", "S"}, {"assertion", "logged"}, {"pinned-domain-pubk", "AA=="},

@@ -1,4 +1,4 @@
-// CBOR encoding through libcbor's head encoders. The deterministic form (RFC 8949 section 4.2.1)
+// CBOR encoding: heads through cbor_head_writer.hpp, floats through libcbor. The deterministic form (RFC 8949 section 4.2.1)
 // uses the shortest heads, definite lengths only, map entries sorted by the bytes of their encoded
 // keys, and the shortest float that keeps the value (NaN as f97e00).
 #include <cbor.h>
@@ -7,11 +7,16 @@
 #include <cmath>
 #include <cstring>
 
+#include "codec/cbor_head_writer.hpp"
 #include "iotops/codec/cbor.hpp"
 #include "iotops/core/error.hpp"
 
 namespace iotops::cbor {
 namespace {
+
+using detail::Major;
+using detail::put_head;
+using detail::put_string;
 
 using Writer = std::size_t (*)(std::uint64_t, unsigned char*, std::size_t);
 
@@ -68,33 +73,27 @@ void encode_float(double d, Bytes& out) {
 
 void encode_value(const Value& v, Bytes& out, bool sort_keys) {
     switch (v.type()) {
-        case Type::unsigned_int:
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_uint(v.as_uint(), b, n); });
-            return;
-        case Type::negative_int:
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_negint(v.negative_argument(), b, n); });
-            return;
+        case Type::unsigned_int: put_head(out, Major::unsigned_int, v.as_uint()); return;
+        case Type::negative_int: put_head(out, Major::negative_int, v.negative_argument()); return;
         case Type::bytes: {
             const auto& s = v.as_bytes();
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_bytestring_start(s.size(), b, n); });
-            out.insert(out.end(), s.begin(), s.end());
+            put_string(out, Major::bytes, s.data(), s.size());
             return;
         }
         case Type::text: {
             const auto& s = v.as_text();
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_string_start(s.size(), b, n); });
-            out.insert(out.end(), s.begin(), s.end());
+            put_string(out, Major::text, s.data(), s.size());
             return;
         }
         case Type::array: {
             const auto& a = v.as_array();
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_array_start(a.size(), b, n); });
+            put_head(out, Major::array, a.size());
             for (const auto& item : a) encode_value(item, out, sort_keys);
             return;
         }
         case Type::map: {
             const auto& m = v.as_map();
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_map_start(m.size(), b, n); });
+            put_head(out, Major::map, m.size());
             if (!sort_keys) {
                 for (const auto& [k, val] : m) {
                     encode_value(k, out, false);
@@ -118,12 +117,10 @@ void encode_value(const Value& v, Bytes& out, bool sort_keys) {
             return;
         }
         case Type::tag:
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_tag(v.tag_number(), b, n); });
+            put_head(out, Major::tag, v.tag_number());
             encode_value(v.tag_content(), out, sort_keys);
             return;
-        case Type::simple:
-            put(out, [&](unsigned char* b, std::size_t n) { return cbor_encode_ctrl(v.simple_value(), b, n); });
-            return;
+        case Type::simple: put_head(out, Major::simple, v.simple_value()); return;
         case Type::floating: encode_float(v.as_float(), out); return;
     }
 }

@@ -1,8 +1,10 @@
 // YANG-JSON <-> YANG-CBOR conversion (RFC 7951, RFC 9254) driven by a Schema: the algorithm
 // knows node kinds and base types, never particular modules.
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
+#include "codec/cbor_head_writer.hpp"
 #include "iotops/codec/yang_cbor.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
@@ -44,34 +46,50 @@ bool in_range(bool negative, std::uint64_t v, const Range& r) {
     return v <= r.max;
 }
 
-// ---- JSON leaf -> CBOR; returns nullopt when the JSON value does not fit the type.
-std::optional<Value> leaf_to_cbor(const LeafType& t, const json& j) {
+// ---- JSON leaf -> CBOR bytes appended to out; false (out unchanged) when the JSON value does not
+// fit the type.
+bool put_leaf(const LeafType& t, const json& j, Bytes& out) {
+    using cbor::detail::Major;
+    using cbor::detail::put_head;
+    using cbor::detail::put_string;
     switch (t.base) {
-        case BaseType::string:
-            if (j.is_string()) return Value::text(j.get<std::string>());
-            return std::nullopt;
-        case BaseType::binary:
-            if (!j.is_string()) return std::nullopt;
+        case BaseType::string: {
+            if (!j.is_string()) return false;
+            const auto& s = j.get_ref<const std::string&>();
+            put_string(out, Major::text, s.data(), s.size());
+            return true;
+        }
+        case BaseType::binary: {
+            if (!j.is_string()) return false;
             try {
-                return Value::bytes(base64_decode(j.get<std::string>()));
+                Bytes b = base64_decode(j.get_ref<const std::string&>());
+                put_string(out, Major::bytes, b.data(), b.size());
+                return true;
             } catch (const Error&) {
-                return std::nullopt;
+                return false;
             }
+        }
         case BaseType::boolean:
-            if (j.is_boolean()) return Value::boolean(j.get<bool>());
-            return std::nullopt;
+            if (!j.is_boolean()) return false;
+            put_head(out, Major::simple, j.get<bool>() ? 21 : 20);
+            return true;
         case BaseType::enumeration:
-            if (!j.is_string()) return std::nullopt;
-            for (const auto& [name, v] : t.enums)
-                if (name == j.get<std::string>()) return Value::integer(v);
-            return std::nullopt;
+            if (!j.is_string()) return false;
+            for (const auto& [name, v] : t.enums) {
+                if (name != j.get_ref<const std::string&>()) continue;
+                if (v < 0) put_head(out, Major::negative_int, static_cast<std::uint64_t>(-(v + 1)));
+                else put_head(out, Major::unsigned_int, static_cast<std::uint64_t>(v));
+                return true;
+            }
+            return false;
         case BaseType::empty:
-            if (j.is_array() && j.size() == 1 && j[0].is_null()) return Value::null();
-            return std::nullopt;
+            if (!(j.is_array() && j.size() == 1 && j[0].is_null())) return false;
+            put_head(out, Major::simple, 22);
+            return true;
         case BaseType::union_:
             for (const auto& m : t.members)
-                if (auto v = leaf_to_cbor(m, j)) return v;
-            return std::nullopt;
+                if (put_leaf(m, j, out)) return true;
+            return false;
         default: break;
     }
     // Integers: JSON numbers, or decimal strings (required for 64-bit types, RFC 7951).
@@ -92,13 +110,15 @@ std::optional<Value> leaf_to_cbor(const LeafType& t, const json& j) {
             digits.remove_prefix(1);
         }
         auto res = std::from_chars(digits.data(), digits.data() + digits.size(), mag);
-        if (digits.empty() || res.ec != std::errc() || res.ptr != digits.data() + digits.size()) return std::nullopt;
+        if (digits.empty() || res.ec != std::errc() || res.ptr != digits.data() + digits.size()) return false;
         if (negative && mag == 0) negative = false;
     } else {
-        return std::nullopt;
+        return false;
     }
-    if (!in_range(negative, mag, r)) return std::nullopt;
-    return negative ? Value::negative(mag - 1) : Value::uint(mag);
+    if (!in_range(negative, mag, r)) return false;
+    if (negative) put_head(out, Major::negative_int, mag - 1);
+    else put_head(out, Major::unsigned_int, mag);
+    return true;
 }
 
 // ---- CBOR leaf -> JSON; nullopt when the CBOR value does not fit the type.
@@ -145,30 +165,32 @@ class Converter {
 public:
     explicit Converter(const Schema& s) : schema_(s) {}
 
-    // JSON member value at `path` (with SID `sid`) to CBOR.
-    Value to_cbor(const std::string& path, std::uint64_t sid, const json& j) {
+    // JSON member value at `path` (with SID `sid`) as CBOR appended to out. The members' paths are
+    // built at the end of `path` and taken off again, so that the walk allocates none.
+    void encode(std::string& path, std::uint64_t sid, const json& j, Bytes& out) {
+        using cbor::detail::Major;
+        using cbor::detail::put_head;
         const Node* node = schema_.node(path);
         if (!node) fail(path, "no type known for this node");
         switch (node->kind) {
             case NodeKind::container:
                 if (!j.is_object()) fail(path, "expected an object");
-                return members_to_cbor(path, sid, j);
-            case NodeKind::list: {
+                encode_members(path, sid, j, out);
+                return;
+            case NodeKind::list:
                 if (!j.is_array()) fail(path, "expected an array of list entries");
-                Value out = Value::array();
+                put_head(out, Major::array, j.size());
                 for (const auto& entry : j) {
                     if (!entry.is_object()) fail(path, "expected a list entry object");
-                    out.as_array().push_back(members_to_cbor(path, sid, entry));
+                    encode_members(path, sid, entry, out);
                 }
-                return out;
-            }
-            case NodeKind::leaf: return leaf(path, node->type, j);
-            case NodeKind::leaf_list: {
+                return;
+            case NodeKind::leaf: leaf(path, node->type, j, out); return;
+            case NodeKind::leaf_list:
                 if (!j.is_array()) fail(path, "expected an array");
-                Value out = Value::array();
-                for (const auto& item : j) out.as_array().push_back(leaf(path, node->type, item));
-                return out;
-            }
+                put_head(out, Major::array, j.size());
+                for (const auto& item : j) leaf(path, node->type, item, out);
+                return;
         }
         fail(path, "unknown node kind");
     }
@@ -201,19 +223,50 @@ public:
     }
 
 private:
-    Value members_to_cbor(const std::string& path, std::uint64_t sid, const json& obj) {
-        Value out = Value::map();
-        for (const auto& [name, value] : obj.items()) {
-            std::string child = path + "/" + name;
-            auto child_sid = schema_.sid_of(child);
-            if (!child_sid) fail(child, "unknown member");
+    // A container's members as a map in deterministic order: sorted by their encoded keys.
+    void encode_members(std::string& path, std::uint64_t sid, const json& obj, Bytes& out) {
+        using cbor::detail::Major;
+        using cbor::detail::put_head;
+        struct Member {
+            std::size_t key_at, key_end;  // the encoded key in `keys`
+            std::uint64_t sid;
+            const std::string* name;
+            const json* value;
+        };
+        Bytes keys;
+        keys.reserve(obj.size() * 4);
+        std::vector<Member> members;
+        members.reserve(obj.size());
+        const std::size_t base = path.size();
+        for (auto it = obj.begin(); it != obj.end(); ++it) {
+            const std::string& name = it.key();
+            path.append("/").append(name);
+            auto child_sid = schema_.sid_of(path);
+            if (!child_sid) fail(path, "unknown member");
+            path.resize(base);
             // A member from another module carries its module name; key it by absolute SID.
-            Value key = name.find(':') != std::string::npos ? Value::tag(kSidTag, Value::uint(*child_sid))
-                        : *child_sid >= sid ? Value::uint(*child_sid - sid)
-                                            : Value::negative(sid - *child_sid - 1);
-            out.as_map().emplace_back(std::move(key), to_cbor(child, *child_sid, value));
+            std::size_t at = keys.size();
+            if (name.find(':') != std::string::npos) {
+                put_head(keys, Major::tag, kSidTag);
+                put_head(keys, Major::unsigned_int, *child_sid);
+            } else if (*child_sid >= sid) {
+                put_head(keys, Major::unsigned_int, *child_sid - sid);
+            } else {
+                put_head(keys, Major::negative_int, sid - *child_sid - 1);
+            }
+            members.push_back({at, keys.size(), *child_sid, &name, &it.value()});
         }
-        return out;
+        std::sort(members.begin(), members.end(), [&keys](const Member& a, const Member& b) {
+            return std::lexicographical_compare(keys.begin() + a.key_at, keys.begin() + a.key_end, keys.begin() + b.key_at,
+                                                keys.begin() + b.key_end);
+        });
+        put_head(out, Major::map, members.size());
+        for (const auto& m : members) {
+            out.insert(out.end(), keys.begin() + m.key_at, keys.begin() + m.key_end);
+            path.append("/").append(*m.name);
+            encode(path, m.sid, *m.value, out);
+            path.resize(base);
+        }
     }
 
     json members_to_json(const std::string& path, std::uint64_t sid, const Value& map) {
@@ -258,10 +311,8 @@ private:
         fail(path, "member key " + cbor::diagnostic(key) + " is not a sid delta, tag 47 or a name");
     }
 
-    Value leaf(const std::string& path, const LeafType& t, const json& j) {
-        auto v = leaf_to_cbor(t, j);
-        if (!v) fail(path, "value " + j.dump() + " does not fit the leaf's type");
-        return std::move(*v);
+    void leaf(const std::string& path, const LeafType& t, const json& j, Bytes& out) {
+        if (!put_leaf(t, j, out)) fail(path, "value " + j.dump() + " does not fit the leaf's type");
     }
 
     json leaf(const std::string& path, const LeafType& t, const Value& v) {
@@ -275,19 +326,32 @@ private:
 
 }  // namespace
 
-cbor::Value to_cbor(const json& instance, const Schema& schema) {
+Bytes encode_cbor(const json& instance, const Schema& schema) {
     if (!instance.is_object()) fail("", "expected a json object");
     Converter c(schema);
-    Value out = Value::map();
-    for (const auto& [name, value] : instance.items()) {
-        if (name.find(':') == std::string::npos) fail("/" + name, "top-level member must be module-qualified");
-        std::string path = "/" + name;
+    // Top-level keys are absolute SIDs: in deterministic order when sorted by value.
+    std::vector<std::pair<std::uint64_t, json::const_iterator>> members;
+    std::string path;
+    for (auto it = instance.begin(); it != instance.end(); ++it) {
+        if (it.key().find(':') == std::string::npos) fail("/" + it.key(), "top-level member must be module-qualified");
+        path.assign("/").append(it.key());
         auto sid = schema.sid_of(path);
         if (!sid) fail(path, "unknown top-level member");
-        out.as_map().emplace_back(Value::uint(*sid), c.to_cbor(path, *sid, value));
+        members.emplace_back(*sid, it);
+    }
+    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    Bytes out;
+    out.reserve(1024);
+    cbor::detail::put_head(out, cbor::detail::Major::map, members.size());
+    for (const auto& [sid, it] : members) {
+        cbor::detail::put_head(out, cbor::detail::Major::unsigned_int, sid);
+        path.assign("/").append(it.key());
+        c.encode(path, sid, it.value(), out);
     }
     return out;
 }
+
+cbor::Value to_cbor(const json& instance, const Schema& schema) { return cbor::decode(encode_cbor(instance, schema)); }
 
 json to_json(const cbor::Value& instance, const Schema& schema) {
     if (!instance.is_map()) fail("", "expected a cbor map");

@@ -1,7 +1,5 @@
 #include "iotops/voucher/create.hpp"
 
-#include <algorithm>
-
 #include "iotops/codec/yang_cbor.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
@@ -10,28 +8,42 @@
 namespace iotops::voucher {
 namespace {
 
-const yang::Node* leaf_node(Kind k, const std::string& leaf) {
-    return yang::Schema::voucher().node("/" + std::string(top_level_name(k)) + "/" + leaf);
-}
-
 bool date_leaf(const std::string& leaf) {
     return leaf == "created-on" || leaf == "expires-on" || leaf == "last-renewal-date";
+}
+
+// True when a date that parses is already written as format_rfc3339 writes it (UTC "Z", whole
+// seconds, not a leap second), so formatting it again would give the same text.
+bool canonical_date(std::string_view s) {
+    constexpr std::string_view shape = "dddd-dd-ddTdd:dd:ddZ";
+    if (s.size() != shape.size() || s.substr(17, 2) == "60") return false;
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i]) return false;
+    return true;
 }
 
 // Dates to UTC "Z" form, binaries to padded standard base64; values that do not parse are left
 // for check_rules to name.
 void normalise(Kind kind, nlohmann::json& leaves) {
+    // The leaves' schema paths are built in one buffer: "/<top level>/" then the leaf name.
+    std::string path = "/" + std::string(top_level_name(kind)) + "/";
+    const std::size_t base = path.size();
     for (auto& [leaf, value] : leaves.items()) {
         if (!value.is_string()) continue;
+        path.resize(base);
+        path += leaf;
         try {
-            if (date_leaf(leaf)) value = format_rfc3339(parse_rfc3339(value.get<std::string>()));
-            else if (const auto* n = leaf_node(kind, leaf); n && n->kind == yang::NodeKind::leaf &&
-                                                            n->type.base == yang::BaseType::binary)
+            if (date_leaf(leaf)) {
+                const auto& text = value.get_ref<const std::string&>();
+                Time t = parse_rfc3339(text);
+                if (!canonical_date(text)) value = format_rfc3339(t);
+            } else if (const auto* n = yang::Schema::voucher().node(path); n && n->kind == yang::NodeKind::leaf &&
+                                                                         n->type.base == yang::BaseType::binary)
             {
                 const auto& text = value.get_ref<const std::string&>();
                 // Already padded standard base64 (the usual case in a production run): left as is.
-                // (a plain loop: find_first_of calls memchr once per character of the text)
-                if (text.size() % 4 != 0 || std::any_of(text.begin(), text.end(), [](char c) { return c == '-' || c == '_'; }))
+                // (two finds, each one memchr over the text; find_first_of would call it per character)
+                if (text.size() % 4 != 0 || text.find('-') != std::string::npos || text.find('_') != std::string::npos)
                     value = base64_encode(base64_decode(text));
             }
         } catch (const Error&) {
@@ -48,19 +60,24 @@ void require_rules(const Voucher& v, Time at) {
 
 }  // namespace
 
-Voucher create(Kind kind, const nlohmann::json& description, const CreateOptions& options) {
+Voucher create(Kind kind, nlohmann::json description, const CreateOptions& options) {
     if (!description.is_object()) throw_malformed("create: the description is not an object");
-    nlohmann::json instance = description;
-    if (!(description.size() == 1 && (description.contains(top_level_name(Kind::voucher)) ||
-                                      description.contains(top_level_name(Kind::voucher_request)))))
-        instance = {{std::string(top_level_name(kind)), description}};
-    Voucher v = Voucher::from_json(instance);
-    nlohmann::json leaves = v.leaves();
+    // The leaves are taken out of the description, not copied: it may be the caller's to give away.
+    nlohmann::json leaves;
+    if (description.size() == 1 && (description.contains(top_level_name(Kind::voucher)) ||
+                                    description.contains(top_level_name(Kind::voucher_request)))) {
+        auto it = description.begin();
+        kind = it.key() == top_level_name(Kind::voucher) ? Kind::voucher : Kind::voucher_request;
+        leaves = std::move(it.value());
+    } else {
+        leaves = std::move(description);
+    }
+    if (!leaves.is_object()) throw_malformed("voucher: " + std::string(top_level_name(kind)) + " is not an object");
     // Whole seconds: 8366bis dates carry none, and a signed voucher is no more precise than that.
     Time at = std::chrono::floor<std::chrono::seconds>(options.now.value_or(now()));
     if (!leaves.contains("created-on")) leaves["created-on"] = format_rfc3339(at);
-    normalise(v.kind(), leaves);
-    v = Voucher::from_json({{std::string(top_level_name(v.kind())), leaves}});
+    normalise(kind, leaves);
+    Voucher v = Voucher::from_leaves(kind, std::move(leaves));
     require_rules(v, at);
     return v;
 }
@@ -98,7 +115,7 @@ Voucher create_rvr(const Envelope& pvr, const nlohmann::json& leaves, const Crea
     out["idevid-issuer"] = base64_encode(*aki);
     out["prior-signed-voucher-request"] = base64_encode(pvr.raw);
     for (const auto& [k, v] : leaves.items()) out[k] = v;
-    return create(Kind::voucher_request, out, options);
+    return create(Kind::voucher_request, std::move(out), options);
 }
 
 }  // namespace iotops::voucher

@@ -29,7 +29,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
         if (!v.is_string()) return leaf + ": not a string";
         if (is_date_leaf(leaf)) {
             try {
-                parse_rfc3339(v.get<std::string>());
+                parse_rfc3339(v.get_ref<const std::string&>());
             } catch (const Error& e) {
                 return leaf + ": not a date-and-time: " + e.what();
             }
@@ -38,7 +38,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
     case yang::BaseType::binary:
         if (!v.is_string()) return leaf + ": not a base64 string";
         try {
-            base64_decode(v.get<std::string>());
+            base64_decode(v.get_ref<const std::string&>());
         } catch (const Error& e) {
             return leaf + ": not base64: " + e.what();
         }
@@ -49,7 +49,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
         if (!v.is_string()) return leaf + ": not an enumeration name";
         std::string names;
         for (const auto& [name, value] : type.enums) {
-            if (name == v.get<std::string>()) return {};
+            if (name == v.get_ref<const std::string&>()) return {};
             names += (names.empty() ? "" : ", ") + name;
         }
         return leaf + ": \"" + v.get<std::string>() + "\" is not one of " + names;
@@ -72,21 +72,29 @@ std::string_view top_level_name(Kind k) {
     return k == Kind::voucher ? "ietf-voucher:voucher" : "ietf-voucher-request:voucher";
 }
 
-Voucher Voucher::from_json(const nlohmann::json& instance) {
+Voucher::Voucher() : Voucher(Kind::voucher, {{std::string(top_level_name(Kind::voucher)), nlohmann::json::object()}}) {}
+Voucher::Voucher(Kind kind, nlohmann::json instance) : kind_(kind), instance_(std::move(instance)) {}
+
+Voucher Voucher::from_json(nlohmann::json instance) {
     if (!instance.is_object()) throw_malformed("voucher: not a JSON object");
     if (instance.size() != 1)
         throw_malformed("voucher: want exactly one top-level member (ietf-voucher:voucher or "
                         "ietf-voucher-request:voucher), got " + std::to_string(instance.size()));
     auto it = instance.begin();
     const std::string& name = it.key();
-    const nlohmann::json& inner = it.value();
-    Voucher v;
-    if (name == top_level_name(Kind::voucher)) v.kind_ = Kind::voucher;
-    else if (name == top_level_name(Kind::voucher_request)) v.kind_ = Kind::voucher_request;
+    Kind kind = Kind::voucher;
+    if (name == top_level_name(Kind::voucher)) kind = Kind::voucher;
+    else if (name == top_level_name(Kind::voucher_request)) kind = Kind::voucher_request;
     else throw_malformed("voucher: unknown top-level member \"" + name + "\"");
-    if (!inner.is_object()) throw_malformed("voucher: " + name + " is not an object");
-    v.leaves_ = inner;
-    return v;
+    if (!it.value().is_object()) throw_malformed("voucher: " + name + " is not an object");
+    return Voucher(kind, std::move(instance));
+}
+
+Voucher Voucher::from_leaves(Kind kind, nlohmann::json leaves) {
+    if (!leaves.is_object()) throw_malformed("voucher: " + std::string(top_level_name(kind)) + " is not an object");
+    nlohmann::json instance = nlohmann::json::object();
+    instance[std::string(top_level_name(kind))] = std::move(leaves);
+    return Voucher(kind, std::move(instance));
 }
 
 Voucher Voucher::parse_json(ByteView text) { return from_json(codec::parse_json(text, "voucher")); }
@@ -97,31 +105,39 @@ Voucher Voucher::from_cbor(const cbor::Value& instance) {
 
 Voucher Voucher::decode_cbor(ByteView data) { return from_cbor(cbor::decode(data)); }
 
-nlohmann::json Voucher::to_json() const { return {{std::string(top_level_name(kind_)), leaves_}}; }
-std::string Voucher::dump() const { return to_json().dump(); }
-cbor::Value Voucher::to_cbor() const { return yang::to_cbor(to_json(), yang::Schema::voucher()); }
-Bytes Voucher::encode_cbor() const { return cbor::encode(to_cbor()); }
+std::string Voucher::dump() const { return codec::dump_json(instance_); }
+cbor::Value Voucher::to_cbor() const { return cbor::decode(encode_cbor()); }
+Bytes Voucher::encode_cbor() const { return yang::encode_cbor(instance_, yang::Schema::voucher()); }
 
 std::optional<std::string> Voucher::text(std::string_view leaf) const {
-    auto it = leaves_.find(std::string(leaf));
-    if (it == leaves_.end() || !it->is_string()) return std::nullopt;
+    const auto& leaves = this->leaves();
+    auto it = leaves.find(leaf);
+    if (it == leaves.end() || !it->is_string()) return std::nullopt;
     return it->get<std::string>();
 }
 
 std::optional<Bytes> Voucher::binary(std::string_view leaf) const {
-    auto it = leaves_.find(std::string(leaf));
-    if (it == leaves_.end()) return std::nullopt;
+    const auto& leaves = this->leaves();
+    auto it = leaves.find(leaf);
+    if (it == leaves.end()) return std::nullopt;
     if (!it->is_string()) throw_malformed("voucher: " + std::string(leaf) + ": not a base64 string");
-    return base64_decode(it->get<std::string>());
+    return base64_decode(it->get_ref<const std::string&>());
 }
 
 std::vector<Check> check_rules(const Voucher& v, const RuleOptions& options) {
     const auto& schema = yang::Schema::voucher();
     std::vector<Check> checks;
 
+    checks.reserve(6);
+
     std::vector<std::string> unknown, bad;
+    // The leaves' schema paths are built in one buffer: "/<top level>/" then the leaf name.
+    std::string path = leaf_path(v.kind(), "");
+    const std::size_t base = path.size();
     for (const auto& [leaf, value] : v.leaves().items()) {
-        const yang::Node* node = schema.node(leaf_path(v.kind(), leaf));
+        path.resize(base);
+        path += leaf;
+        const yang::Node* node = schema.node(path);
         if (!node || (node->kind != yang::NodeKind::leaf && node->kind != yang::NodeKind::leaf_list)) {
             unknown.push_back(leaf);
             continue;

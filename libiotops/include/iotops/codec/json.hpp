@@ -1,5 +1,6 @@
-// JSON helpers on nlohmann::json: parsing with a clear error, and CBOR <-> JSON conversion.
+// JSON helpers on nlohmann::json: parsing with a clear error, writing, and CBOR <-> JSON conversion.
 #pragma once
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,13 @@ namespace iotops::codec {
 // `what` names the input in the message instead of "json", e.g. "voucher".
 nlohmann::json parse_json(std::string_view text, std::string_view what = "json");
 nlohmann::json parse_json(ByteView data, std::string_view what = "json");
+
+// Compact JSON text, the same as j.dump() (or with replace_invalid_utf8, as
+// j.dump(-1, ' ', false, error_handler_t::replace)), written faster for what artifacts and records
+// hold: strings of printable ASCII with nothing to escape, long base64 above all, are copied as they
+// are instead of going through nlohmann's per-character UTF-8 escaper.
+std::string dump_json(const nlohmann::json& j, bool replace_invalid_utf8 = false);
+void append_json(std::string& out, const nlohmann::json& j, bool replace_invalid_utf8 = false);
 
 enum class BytesInJson { base64url, base64, hex };
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,15 @@ struct SidItem {
     std::string ns;
     std::string identifier;
 };
+
+// Schema paths looked up as string views without building a key string. Hashed: paths share long
+// prefixes ("/ietf-voucher:voucher/..."), which made an ordered map compare them byte by byte.
+struct PathHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <typename T>
+using PathMap = std::unordered_map<std::string, T, PathHash, std::equal_to<>>;
 
 class SidTable {
 public:
@@ -44,7 +54,7 @@ public:
 
 private:
     std::vector<SidItem> items_;
-    std::map<std::string, std::uint64_t, std::less<>> by_path_;
+    PathMap<std::uint64_t> by_path_;
     std::map<std::uint64_t, std::string> by_sid_;
 };
 
@@ -87,7 +97,7 @@ public:
 
 private:
     SidTable sids_;
-    std::map<std::string, Node, std::less<>> nodes_;
+    PathMap<Node> nodes_;
 };
 
 // YANG-JSON (RFC 7951) instance to YANG-CBOR. Top-level members are module-qualified
@@ -97,6 +107,9 @@ private:
 // enumeration name -> its integer, 64-bit integers as JSON strings or numbers -> integers,
 // empty [null] -> null; strings (date-and-time, uri) stay text. Throws Error(malformed) naming
 // the member path for unknown members and values of the wrong type.
+// encode_cbor writes the deterministic encoding (RFC 8949 section 4.2.1) straight from the JSON,
+// with no value tree in between; to_cbor is that encoding decoded.
+Bytes encode_cbor(const nlohmann::json& instance, const Schema& schema);
 cbor::Value to_cbor(const nlohmann::json& instance, const Schema& schema);
 
 // The reverse. Keys may be absolute SIDs (top level), deltas, tag 47 with an absolute SID, or

@@ -19,7 +19,7 @@ struct CreateOptions {
 // of leaves (then `kind` names the top level). Dates are normalised to RFC 3339 UTC, binary leaves
 // to padded standard base64, and created-on defaults to now. The result is checked with
 // check_rules (expiry as of now); the first failing rule throws Error(malformed) "create: <check>: ...".
-Voucher create(Kind kind, const nlohmann::json& description, const CreateOptions& options = {});
+Voucher create(Kind kind, nlohmann::json description, const CreateOptions& options = {});
 
 // The certificate that signed a PVR, found by verifying the PVR's signature over the certificates
 // it carries (CMS certificates, x5c, x5bag), or over `known` when given: a constrained pledge's COSE
