@@ -29,48 +29,6 @@ TEST_CASE("parse_json names the byte offset") {
     CHECK(parse_error("[1e333]") == "json: number overflow parsing '1e333'");
 }
 
-// The parser gives what nlohmann::json::parse gives, and refuses what it refuses.
-TEST_CASE("parse_json agrees with nlohmann on values and refusals") {
-    const char* accepted[] = {
-        "{\"a\":[1,-2,3.5e2,true,false,null],\"b\":{\"c\":\"d\\u00e9\\ud83d\\ude00\\n\\/\\\\\\\"\"}}",
-        "[18446744073709551615, 18446744073709551616, -9223372036854775808, -9223372036854775809]",
-        "[-0, 0, 0.0, -0.0, 1E-400, 1e+2, 12.5E-1]",
-        "\xef\xbb\xbf {\"dup\": 1, \"dup\": {\"x\": [2]}} \r\n\t",
-        "[\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\", \"\\u0000\"]",
-        "  \"just a string\"  ",
-        "[[],{},[{}],{\"\":[]}]",
-    };
-    for (const char* text : accepted) {
-        CAPTURE(text);
-        CHECK(codec::parse_json(std::string_view(text)) == nlohmann::json::parse(text));
-    }
-    const char* refused[] = {
-        "", " ", "{", "[1,]", "{\"a\":1,}", "[01]", "[1.]", "[.5]", "[-]", "[1e]", "[+1]", "tru", "nul", "[true false]",
-        "{\"a\" 1}", "{1: 2}", "\"tab\there\"", "[\"\\x\"]", "[\"\\u12\"]", "[\"\\ud800\"]", "[\"\\udc00\"]",
-        "[\"\\ud800\\u0041\"]", "[\"\xed\xa0\x80\"]", "[\"\xc0\xaf\"]", "[\"\xf5\x80\x80\x80\"]", "[\"\xe2\x82\"]",
-        "[\"open", "{} {}", "\xef\xbb {}",
-    };
-    for (const char* text : refused) {
-        CAPTURE(text);
-        CHECK_THROWS_AS(nlohmann::json::parse(text), nlohmann::json::exception);
-        CHECK(parse_error(text).rfind("json: ", 0) == 0);
-    }
-}
-
-TEST_CASE("parse_json messages say where and what, in valid UTF-8") {
-    CHECK(parse_error("[1, 2 x]") == "json: at byte 6: syntax error while parsing array - unexpected 'x'; expected ',' or ']'");
-    CHECK(parse_error("{\"a\" 1}") == "json: at byte 5: syntax error while parsing object separator - unexpected '1'; expected ':'");
-    CHECK(parse_error("[\"ab\xff\"]") == "json: at byte 4: syntax error while parsing value - invalid string: ill-formed UTF-8 byte");
-    CHECK(parse_error("[\xff]") == "json: at byte 1: syntax error while parsing value - unexpected byte 0xff; expected a value");
-    CHECK(parse_error("[\"abc") == "json: at byte 1: syntax error while parsing value - invalid string: missing closing quote");
-    // nlohmann takes a NUL byte for the end of the text and ignores what follows; here it is trailing input.
-    CHECK(parse_error(std::string_view("{}\0{\"x\":1}", 9)) == "json: at byte 2: syntax error while parsing value - unexpected byte 0x00; expected end of input");
-    CHECK(parse_error("\"a\x01\"") == "json: at byte 2: syntax error while parsing value - invalid string: control character 0x01 must be escaped");
-    // Nesting is parsed without recursion: far deeper than any stack would allow.
-    std::string deep = std::string(200000, '[') + std::string(200000, ']');
-    CHECK(codec::parse_json(std::string_view(deep)).is_array());
-}
-
 TEST_CASE("dump_json writes what nlohmann's dump writes") {
     std::string bad_utf8 = "a\xff";
     nlohmann::json j = codec::parse_json(std::string_view(

@@ -1,4 +1,4 @@
-// CBOR <-> JSON conversion (RFC 8949 section 6); parsing JSON text is json_parse.cpp.
+// JSON parsing with byte offsets, and CBOR <-> JSON conversion (RFC 8949 section 6).
 #include "iotops/codec/json.hpp"
 
 #include <cmath>
@@ -8,6 +8,17 @@
 
 namespace iotops::codec {
 namespace {
+
+// nlohmann's message is "[json.exception.parse_error.101] parse error at line 1, column 2: why; last read: '...'";
+// keep only "why", since the byte offset says where. The "last read" excerpt goes: it quotes the
+// input raw, so it may hold invalid UTF-8 that no JSON report could then carry.
+std::string reason(const nlohmann::json::parse_error& e) {
+    std::string m = e.what();
+    auto col = m.find("column ");
+    auto colon = col == std::string::npos ? std::string::npos : m.find(": ", col);
+    std::string why = colon == std::string::npos ? m : m.substr(colon + 2);
+    return why.substr(0, why.find("; last read:"));
+}
 
 std::string bytes_text(const Bytes& b, BytesInJson how) {
     switch (how) {
@@ -67,6 +78,25 @@ nlohmann::json convert(const cbor::Value& v, const JsonOptions& o, BytesInJson b
 }
 
 }  // namespace
+
+nlohmann::json parse_json(std::string_view text, std::string_view what) {
+    try {
+        return nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::parse_error& e) {
+        // nlohmann counts bytes read, so the offending byte is one before.
+        std::size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        throw_malformed(std::string(what) + ": at byte " + std::to_string(at) + ": " + reason(e));
+    } catch (const nlohmann::json::exception& e) {
+        // e.g. out_of_range 406 for a number beyond double; nlohmann gives no offset for these.
+        std::string m = e.what();
+        auto close = m.find("] ");
+        throw_malformed(std::string(what) + ": " + (close == std::string::npos ? m : m.substr(close + 2)));
+    }
+}
+
+nlohmann::json parse_json(ByteView data, std::string_view what) {
+    return parse_json(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), what);
+}
 
 nlohmann::json cbor_to_json(const cbor::Value& v, const JsonOptions& options) {
     return convert(v, options, options.bytes);
