@@ -20,17 +20,13 @@ bench_enroll() {
     # shellcheck source=../../tests/cli/lib/pki.sh
     . "$root/tests/cli/lib/pki.sh"  # before the RETURN trap, which `.` would fire
     local server_pids=()
-    trap 'kill "${server_pids[@]}" 2>/dev/null; rm -rf "$tmp"; trap - RETURN' RETURN
+    # The servers stop however this ends: a failed onboarding exits the whole script.
+    enroll_cleanup() { kill "${server_pids[@]}" 2>/dev/null; rm -rf "$tmp"; }
+    trap 'enroll_cleanup; trap - RETURN' RETURN
+    trap enroll_cleanup EXIT
     local enroll="$build/bin/iot-enroll" voucher="$build/bin/iot-voucher"
 
-    pki_ca mfg "Bench manufacturer CA"
-    pki_leaf masa "/CN=Bench MASA" mfg
-    pki_leaf masa-tls "/CN=localhost" mfg "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth"
-    pki_ca domain "Bench domain CA"
-    pki_leaf registrar "/CN=registrar.bench" domain "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth,1.3.6.1.5.5.7.3.28"
-    cat "$tmp/registrar.pem" "$tmp/domain.pem" >"$tmp/registrar-chain.pem"
+    brski_pki
 
     "$voucher" serve --key "$tmp/masa.key" --cert "$tmp/masa.pem" --tls-cert "$tmp/masa-tls.pem" \
         --tls-key "$tmp/masa-tls.key" --idevid-ca "$tmp/mfg.pem" --any-registrar --port 0 >/dev/null 2>"$tmp/masa.log" &
@@ -43,7 +39,7 @@ extendedKeyUsage=serverAuth,1.3.6.1.5.5.7.3.28"
     server_pids+=($!)
     local https; https=$(wait_listening "$!" "$tmp/registrar.log")
     local coaps_origin=""
-    ((coaps)) && coaps_origin=$(sed -n 's/.*listening on \(coaps:\/\/[^ /]*\).*/\1/p' "$tmp/registrar.log" | head -1)
+    ((coaps)) && coaps_origin=$(sed -n 's/.* and \(coaps:[^ ]*\)$/\1/p' "$tmp/registrar.log")
 
     seq -f 'BENCH-%06g' 1 "$n" >"$tmp/serials"
     "$enroll" provision --ca-cert "$tmp/mfg.pem" --ca-key "$tmp/mfg.key" --masa-url "${masa#https://}" \

@@ -4,7 +4,6 @@
 //   bench=cose_sign1 alg=ES256 op=sign count=N seconds=S cpu_seconds=C per_second=R wall_per_second=W
 // per_second divides by the process's user CPU time, as `openssl speed` does by default, so that the
 // ratio against it holds on a machine shared with other work; wall_per_second is the elapsed-time rate.
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,16 +12,13 @@
 
 #include "iotops/crypto/cose.hpp"
 
+#include "bench_support.hpp"
+
 using namespace iotops;
+using namespace iotops::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double user_cpu_seconds() {
-    rusage r{};
-    getrusage(RUSAGE_SELF, &r);
-    return static_cast<double>(r.ru_utime.tv_sec) + static_cast<double>(r.ru_utime.tv_usec) / 1e6;
-}
 
 template <typename Fn>
 void run(const char* op, double seconds, Fn&& fn) {

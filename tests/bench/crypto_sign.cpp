@@ -1,6 +1,5 @@
 // Raw signature rate of libiotops keys against `openssl speed` measured in the same run.
 // Both are rates per user CPU second. Prints one line per algorithm and operation: ours/s, openssl/s and the ratio (goal >= 0.8).
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <map>
@@ -10,28 +9,23 @@
 #include "iotops/core.hpp"
 #include "iotops/crypto/key.hpp"
 
+#include "bench_support.hpp"
+
 using namespace iotops;
+using namespace iotops::bench;
 using namespace iotops::crypto;
 
 namespace {
 
-// User CPU seconds of this process, the clock `openssl speed` uses by default (it is robust
-// on a loaded machine, where wall-clock rates would mostly measure the other processes).
-double user_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
-}
-
 template <typename F>
 double rate(F&& op, double seconds) {
-    double start = user_seconds();
+    double start = user_cpu_seconds();
     long n = 0;
     double elapsed = 0;
     do {
         for (int i = 0; i < 64; ++i) op();
         n += 64;
-        elapsed = user_seconds() - start;
+        elapsed = user_cpu_seconds() - start;
     } while (elapsed < seconds);
     return static_cast<double>(n) / elapsed;
 }

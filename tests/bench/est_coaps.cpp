@@ -1,7 +1,6 @@
 // The registrar's EST-coaps /sen resource against its HTTPS simpleenroll handler, both without
 // sockets, on one Registrar and CA database: what the CoAP front end costs over the shared core.
 // Prints enrolments per user CPU second for each, measured in alternating slices.
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,25 +12,13 @@
 #include "iotops/core/encoding.hpp"
 #include "iotops/est/registrar_coaps.hpp"
 
+#include "bench_support.hpp"
+
 using namespace iotops;
+using namespace iotops::bench;
 using namespace iotops::crypto;
 
 namespace {
-
-double user_cpu_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
-}
-
-Certificate make_ca(const PrivateKey& key, const char* cn) {
-    CertificateSpec s;
-    s.subject = parse_name(std::string("CN=") + cn);
-    s.is_ca = true;
-    s.key_usage = ku_key_cert_sign | ku_crl_sign;
-    s.not_after = now() + std::chrono::hours(24 * 365);
-    return issue_certificate(s, key.public_key(), key);
-}
 
 struct Side {
     const char* name;

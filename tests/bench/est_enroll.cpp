@@ -1,7 +1,6 @@
 // The registrar's simpleenroll handler without sockets: CSR decode and signature check, the
 // IDevID chain check, issuing, and recording in the CA database (a fresh one each run).
 // Prints enrolments per user CPU second and per wall second (the database fsyncs each one).
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -12,27 +11,11 @@
 #include "iotops/core/encoding.hpp"
 #include "iotops/est/registrar.hpp"
 
+#include "bench_support.hpp"
+
 using namespace iotops;
+using namespace iotops::bench;
 using namespace iotops::crypto;
-
-namespace {
-
-double user_cpu_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec) + static_cast<double>(ru.ru_utime.tv_usec) / 1e6;
-}
-
-Certificate make_ca(const PrivateKey& key, const char* cn) {
-    CertificateSpec s;
-    s.subject = parse_name(std::string("CN=") + cn);
-    s.is_ca = true;
-    s.key_usage = ku_key_cert_sign | ku_crl_sign;
-    s.not_after = now() + std::chrono::hours(24 * 365);
-    return issue_certificate(s, key.public_key(), key);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
     double seconds = argc > 1 ? std::stod(argv[1]) : 3.0;

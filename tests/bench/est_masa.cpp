@@ -4,7 +4,6 @@
 // Output:
 //   bench=est_masa op=requestvoucher count=N seconds=S cpu_seconds=C per_second=R wall_per_second=W
 // per_second divides by user CPU time, as `openssl speed` does by default.
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,16 +15,13 @@
 #include "iotops/est/masa.hpp"
 #include "iotops/voucher.hpp"
 
+#include "bench_support.hpp"
+
 using namespace iotops;
+using namespace iotops::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double user_cpu_seconds() {
-    rusage r{};
-    getrusage(RUSAGE_SELF, &r);
-    return static_cast<double>(r.ru_utime.tv_sec) + static_cast<double>(r.ru_utime.tv_usec) / 1e6;
-}
 
 struct Id {
     crypto::PrivateKey key;

@@ -4,7 +4,6 @@
 // Output: one line
 //   bench=mud files=N parse_seconds=P compile_seconds=C validate_seconds=V parse_per_second=.. compile_per_second=.. ratio=C/P
 // Times are user CPU seconds of this process.
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -19,15 +18,12 @@
 #include "iotops/mud/create.hpp"
 #include "iotops/mud/validate.hpp"
 
+#include "bench_support.hpp"
+
 using namespace iotops;
+using namespace iotops::bench;
 
 namespace {
-
-double cpu() {
-    rusage r{};
-    getrusage(RUSAGE_SELF, &r);
-    return double(r.ru_utime.tv_sec) + double(r.ru_utime.tv_usec) / 1e6;
-}
 
 std::string description(int i) {
     std::string p = std::to_string(1000 + i % 50000);
@@ -56,16 +52,16 @@ local-networks: [10.0.0.0/8, "fd00::/16"]
     const mud::Device& dev = site.device("dev");
 
     size_t sink = 0;
-    double t0 = cpu();
+    double t0 = user_cpu_seconds();
     for (const auto& f : files) sink += nlohmann::json::parse(f).size();
-    double parse = cpu() - t0;
+    double parse = user_cpu_seconds() - t0;
 
     double validate = 0;
-    t0 = cpu();
+    t0 = user_cpu_seconds();
     for (const auto& f : files) {
-        double v0 = cpu();
+        double v0 = user_cpu_seconds();
         mud::Validation v = mud::validate(as_bytes(f));
-        validate += cpu() - v0;
+        validate += user_cpu_seconds() - v0;
         if (!v.ok()) {
             std::fprintf(stderr, "bench: a generated file does not validate\n");
             return 70;
@@ -73,7 +69,7 @@ local-networks: [10.0.0.0/8, "fd00::/16"]
         mud::Compiled c = mud::compile(v.mud, site, dev, mud::resolve(mud::dns_names(v.mud), site, false));
         sink += c.script.size();
     }
-    double compile = cpu() - t0;
+    double compile = user_cpu_seconds() - t0;
     // validate_seconds is the validation part of compile_seconds (getrusage granularity: rough)
     std::printf("bench=mud files=%d parse_seconds=%.3f compile_seconds=%.3f validate_seconds=%.3f parse_per_second=%.0f "
                 "compile_per_second=%.0f ratio=%.2f sink=%zu\n",

@@ -13,14 +13,7 @@ enroll="$IOTOPS_BIN/iot-enroll"
 voucher="$IOTOPS_BIN/iot-voucher"
 proxy="$IOTOPS_SRC/tests/interop/coap/cutoff_proxy.py"
 
-pki_ca mfg "Acme manufacturer CA"
-pki_leaf masa "/CN=Acme MASA" mfg
-pki_leaf masa-tls "/CN=localhost" mfg "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth"
-pki_ca domain "Example domain CA"
-pki_leaf registrar "/CN=registrar.example" domain "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth,clientAuth,1.3.6.1.5.5.7.3.28"
-cat "$tmp/registrar.pem" "$tmp/domain.pem" >"$tmp/registrar-chain.pem"
+brski_pki
 pki_ca other "Somebody else's CA"
 pki_leaf impostor "/CN=registrar.example" other "extendedKeyUsage=serverAuth"
 : >"$tmp/deny"

@@ -14,14 +14,7 @@ voucher="$IOTOPS_BIN/iot-voucher"
 
 # The manufacturer: IDevID CA, MASA voucher signer, MASA TLS server. The domain: its CA and a
 # registrar certificate (TLS server, and id-kp-cmcRA for signing registrar voucher-requests).
-pki_ca mfg "Acme manufacturer CA"
-pki_leaf masa "/CN=Acme MASA" mfg
-pki_leaf masa-tls "/CN=localhost" mfg "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth"
-pki_ca domain "Example domain CA"
-pki_leaf registrar "/CN=registrar.example" domain "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth,1.3.6.1.5.5.7.3.28"
-cat "$tmp/registrar.pem" "$tmp/domain.pem" >"$tmp/registrar-chain.pem"
+brski_pki
 pki_ca other "Somebody else's CA"
 pki_leaf impostor "/CN=registrar.example" other "subjectAltName=IP:127.0.0.1
 extendedKeyUsage=serverAuth"

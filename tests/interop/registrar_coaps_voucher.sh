@@ -15,21 +15,14 @@ voucher="$IOTOPS_BIN/iot-voucher"
 pledge_driver="$IOTOPS_BUILD/drivers/driver_cbrski_pledge"
 fail() { echo "FAIL: $*"; cat "$tmp/err" 2>/dev/null; exit 1; }
 
-pki_ca mfg "Acme manufacturer CA"
-pki_leaf masa "/CN=Acme MASA" mfg
-pki_leaf masa-tls "/CN=localhost" mfg "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth"
+brski_pki
 pki_leaf pledge "/CN=pledge/serialNumber=SN-1" mfg
 pki_leaf denied "/CN=pledge/serialNumber=DENIED-1" mfg
 pki_ca other "Other manufacturer CA"
 pki_leaf foreign "/CN=pledge/serialNumber=SN-9" other
-pki_ca domain "Example domain CA"
-pki_leaf registrar "/CN=registrar.example" domain "subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth,1.3.6.1.5.5.7.3.28"
 pki_leaf dtls "/CN=dtls.registrar.example" domain "subjectAltName=IP:127.0.0.1
 extendedKeyUsage=serverAuth"
 pki_leaf rvr "/CN=rvr signer" domain "extendedKeyUsage=1.3.6.1.5.5.7.3.28"
-cat "$tmp/registrar.pem" "$tmp/domain.pem" >"$tmp/registrar-chain.pem"
 cat "$tmp/rvr.pem" "$tmp/domain.pem" >"$tmp/rvr-chain.pem"
 echo DENIED-1 >"$tmp/deny"
 mkdir -p "$tmp/db1" "$tmp/db2"

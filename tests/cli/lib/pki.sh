@@ -22,3 +22,17 @@ wait_listening() {
     done
     sed -n 's/.*listening on \(https\{0,1\}:\/\/[^ /]*\).*/\1/p' "$2" | head -1
 }
+# brski_pki: the two sides of a BRSKI test. The manufacturer: its IDevID CA (mfg), the MASA's
+# voucher signer (masa) and TLS certificate (masa-tls). The domain: its CA (domain) and the
+# registrar's certificate (registrar: TLS server and id-kp-cmcRA for voucher-requests), with
+# registrar-chain.pem holding it and the domain CA.
+brski_pki() {
+    pki_ca mfg "Acme manufacturer CA"
+    pki_leaf masa "/CN=Acme MASA" mfg
+    pki_leaf masa-tls "/CN=localhost" mfg "subjectAltName=IP:127.0.0.1
+extendedKeyUsage=serverAuth"
+    pki_ca domain "Example domain CA"
+    pki_leaf registrar "/CN=registrar.example" domain "subjectAltName=IP:127.0.0.1
+extendedKeyUsage=serverAuth,1.3.6.1.5.5.7.3.28"
+    cat "$tmp/registrar.pem" "$tmp/domain.pem" >"$tmp/registrar-chain.pem"
+}
