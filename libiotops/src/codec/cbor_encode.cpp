@@ -7,16 +7,12 @@
 #include <cmath>
 #include <cstring>
 
-#include "codec/cbor_head_writer.hpp"
+#include "iotops/codec/cbor_head.hpp"
 #include "iotops/codec/cbor.hpp"
 #include "iotops/core/error.hpp"
 
 namespace iotops::cbor {
 namespace {
-
-using detail::Major;
-using detail::put_head;
-using detail::put_string;
 
 using Writer = std::size_t (*)(std::uint64_t, unsigned char*, std::size_t);
 

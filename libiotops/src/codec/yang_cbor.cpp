@@ -4,7 +4,7 @@
 #include <charconv>
 #include <limits>
 
-#include "codec/cbor_head_writer.hpp"
+#include "iotops/codec/cbor_head.hpp"
 #include "iotops/codec/yang_cbor.hpp"
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
@@ -49,9 +49,9 @@ bool in_range(bool negative, std::uint64_t v, const Range& r) {
 // ---- JSON leaf -> CBOR bytes appended to out; false (out unchanged) when the JSON value does not
 // fit the type.
 bool put_leaf(const LeafType& t, const json& j, Bytes& out) {
-    using cbor::detail::Major;
-    using cbor::detail::put_head;
-    using cbor::detail::put_string;
+    using cbor::Major;
+    using cbor::put_head;
+    using cbor::put_string;
     switch (t.base) {
         case BaseType::string: {
             if (!j.is_string()) return false;
@@ -168,8 +168,8 @@ public:
     // JSON member value at `path` (with SID `sid`) as CBOR appended to out. The members' paths are
     // built at the end of `path` and taken off again, so that the walk allocates none.
     void encode(std::string& path, std::uint64_t sid, const json& j, Bytes& out) {
-        using cbor::detail::Major;
-        using cbor::detail::put_head;
+        using cbor::Major;
+        using cbor::put_head;
         const Node* node = schema_.node(path);
         if (!node) fail(path, "no type known for this node");
         switch (node->kind) {
@@ -225,8 +225,8 @@ public:
 private:
     // A container's members as a map in deterministic order: sorted by their encoded keys.
     void encode_members(std::string& path, std::uint64_t sid, const json& obj, Bytes& out) {
-        using cbor::detail::Major;
-        using cbor::detail::put_head;
+        using cbor::Major;
+        using cbor::put_head;
         struct Member {
             std::size_t key_at, key_end;  // the encoded key in `keys`
             std::uint64_t sid;
@@ -342,9 +342,9 @@ Bytes encode_cbor(const json& instance, const Schema& schema) {
     std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     Bytes out;
     out.reserve(1024);
-    cbor::detail::put_head(out, cbor::detail::Major::map, members.size());
+    cbor::put_head(out, cbor::Major::map, members.size());
     for (const auto& [sid, it] : members) {
-        cbor::detail::put_head(out, cbor::detail::Major::unsigned_int, sid);
+        cbor::put_head(out, cbor::Major::unsigned_int, sid);
         path.assign("/").append(it.key());
         c.encode(path, sid, it.value(), out);
     }

@@ -3,20 +3,12 @@
 #pragma once
 #include <cstdint>
 
+#include "iotops/codec/cbor_head.hpp"
 #include "iotops/core/bytes.hpp"
 
 namespace iotops::suit::raw {
 
-inline void head(Bytes& out, std::uint8_t major, std::uint64_t n) {
-    std::uint8_t m = static_cast<std::uint8_t>(major << 5);
-    if (n < 24) {
-        out.push_back(static_cast<std::uint8_t>(m | n));
-        return;
-    }
-    int bytes = n <= 0xff ? 1 : n <= 0xffff ? 2 : n <= 0xffffffffULL ? 4 : 8;
-    out.push_back(static_cast<std::uint8_t>(m | (bytes == 1 ? 24 : bytes == 2 ? 25 : bytes == 4 ? 26 : 27)));
-    for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(n >> (8 * i)));
-}
+inline void head(Bytes& out, std::uint8_t major, std::uint64_t n) { cbor::put_head(out, static_cast<cbor::Major>(major), n); }
 
 inline void append(Bytes& out, ByteView data) { out.insert(out.end(), data.begin(), data.end()); }
 
