@@ -21,9 +21,6 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-// "type/subtype" of a media range, lower case, parameters dropped.
-std::string essence(std::string_view media) { return lower(trim(media.substr(0, media.find(';')))); }
-
 // The q parameter of one Accept element (RFC 9110 12.4.2); 1 when absent, 0 when it does not parse.
 double quality(std::string_view element) {
     for (auto semi = element.find(';'); semi != std::string_view::npos; semi = element.find(';', semi + 1)) {
@@ -50,6 +47,8 @@ BrskiReply BrskiReply::text(int status, std::string_view reason) {
     return r;
 }
 
+std::string media_essence(std::string_view media) { return lower(trim(media.substr(0, media.find(';')))); }
+
 std::string_view voucher_media_type(voucher::Format f) {
     switch (f) {
     case voucher::Format::cms: return media_voucher_cms;
@@ -60,7 +59,7 @@ std::string_view voucher_media_type(voucher::Format f) {
 }
 
 std::optional<voucher::Format> voucher_format_of(std::string_view content_type) {
-    auto e = essence(content_type);
+    auto e = media_essence(content_type);
     if (e == media_voucher_cms) return voucher::Format::cms;
     if (e == media_voucher_jws) return voucher::Format::jws;
     if (e == media_voucher_cose || e == media_voucher_cose_legacy) return voucher::Format::cose;
@@ -86,7 +85,7 @@ std::optional<voucher::Format> negotiate_voucher_format(std::string_view accept,
         auto comma = accept.find(',', start);
         if (comma == std::string_view::npos) comma = accept.size();
         auto element = trim(accept.substr(start, comma - start));
-        if (!element.empty()) ranges.push_back({essence(element), quality(element)});
+        if (!element.empty()) ranges.push_back({media_essence(element), quality(element)});
         start = comma + 1;
     }
     std::stable_sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.q > b.q; });

@@ -1,7 +1,5 @@
 // Pledge status telemetry: voucher_status (RFC 8995 5.7) and enrollstatus (5.9.4), in JSON or,
 // as cBRSKI pledges send it, CBOR.
-#include <cctype>
-
 #include "iotops/codec/cbor.hpp"
 #include "iotops/codec/json.hpp"
 #include "iotops/core/encoding.hpp"
@@ -10,13 +8,6 @@
 
 namespace iotops::est {
 namespace {
-
-std::string essence(std::string_view ct) {
-    std::string e(ct.substr(0, ct.find(';')));
-    while (!e.empty() && e.back() == ' ') e.pop_back();
-    for (auto& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return e;
-}
 
 // cBRSKI: the same structure as CBOR (content-format 60), a map with text keys. As JSON, so both
 // encodings are checked and logged alike; byte strings (which JSON lacks) become base64.
@@ -47,7 +38,7 @@ TelemetryResult telemetry(const char* operation, const BrskiRequest& r, std::opt
         rec["error"] = why;
         return out;
     };
-    const std::string type = essence(r.content_type);
+    const std::string type = media_essence(r.content_type);
     if (type != "application/json" && type != "application/cbor")
         return fail(415, "unsupported Content-Type '" + r.content_type + "': send application/json or application/cbor");
     const bool cbor = type == "application/cbor";

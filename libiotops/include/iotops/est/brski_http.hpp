@@ -36,6 +36,9 @@ inline constexpr const char* media_voucher_jws = "application/voucher-jws+json";
 inline constexpr const char* media_voucher_cose = "application/voucher+cose";
 inline constexpr const char* media_voucher_cose_legacy = "application/voucher-cose+cbor";
 
+// "type/subtype" of a Content-Type or media range: lower case, parameters and blanks dropped.
+std::string media_essence(std::string_view media);
+
 // The media type of a signed format (cms, jws, cose); Error(usage) for bare json/cbor.
 std::string_view voucher_media_type(voucher::Format f);
 // The signed format a Content-Type names (parameters and case ignored; the old COSE name too).
