@@ -32,9 +32,9 @@ Bytes decode_body(ByteView body, const std::string& what) {
 }  // namespace
 
 // The server's reason, made safe to print: the first line, printable ASCII, at most 200 bytes.
-std::string answer_reason(const crypto::HttpResponse& r) {
+std::string refusal_reason(ByteView body) {
     std::string out;
-    for (std::uint8_t c : r.body) {
+    for (std::uint8_t c : body) {
         if (c == '\n' || out.size() >= 200) break;
         if (c >= 0x20 && c < 0x7F) out += static_cast<char>(c);
     }

@@ -73,15 +73,6 @@ std::vector<crypto::Certificate> certificates(const CoapClientResponse& r, std::
 
 }  // namespace
 
-std::string coap_reason(const CoapClientResponse& r) {
-    std::string out;
-    for (std::uint8_t c : r.payload) {
-        if (c == '\n' || out.size() >= 200) break;
-        if (c >= 0x20 && c < 0x7F) out += static_cast<char>(c);
-    }
-    return out.empty() ? "no reason given" : out;
-}
-
 CoapsClient::CoapsClient(CoapsClientConfig config)
     : config_(std::move(config)), owned_(std::make_unique<CoapClient>(config_.url, config_.coap)), coap_(owned_.get()) {
     if (config_.discovery == EstDiscovery::first) discover();

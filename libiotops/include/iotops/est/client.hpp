@@ -56,7 +56,8 @@ private:
 
 // The reason a server gave with a refusal, safe to print: the first line of the body, printable
 // ASCII, at most 200 bytes; "no reason given" when empty.
-std::string answer_reason(const crypto::HttpResponse& r);
+std::string refusal_reason(ByteView body);
+inline std::string answer_reason(const crypto::HttpResponse& r) { return refusal_reason(r.body); }
 
 // The certificates of an EST answer body: base64 (or, from lenient servers, binary DER) certs-only.
 // Error(protocol) naming what is wrong.

@@ -30,9 +30,8 @@ struct CoapsClientConfig {
     EstDiscovery discovery = EstDiscovery::fallback;
 };
 
-// The reason in a CoAP error answer's diagnostic payload, safe to print: the first line,
-// printable ASCII, at most 200 bytes; "no reason given" when empty.
-std::string coap_reason(const CoapClientResponse& r);
+// The reason in a CoAP error answer's diagnostic payload, as refusal_reason reads it.
+inline std::string coap_reason(const CoapClientResponse& r) { return refusal_reason(r.payload); }
 
 class CoapsClient {
 public:
