@@ -90,20 +90,20 @@ public:
     std::vector<crypto::Certificate> cacerts(json& s) override {
         s["path"] = est_->path("crts");
         s["accept"] = coap_format::multipart_core;
-        try {
-            auto certs = est_->crts(coap_format::multipart_core).certificates;
-            s["coap-code"] = code_string(est_->last_code());
-            return certs;
-        } catch (...) {
-            if (est_->last_code()) s["coap-code"] = code_string(est_->last_code());
-            throw;
-        }
+        return noting_code(s, [&] { return est_->crts(coap_format::multipart_core).certificates; });
     }
 
     std::vector<crypto::Certificate> enroll(const crypto::Csr& csr, json& s) override {
         s["path"] = est_->path("sen");
+        return noting_code(s, [&] { return est_->sen(csr); });
+    }
+
+private:
+    // Runs an EST-coaps call and puts the code the registrar answered into the step, failed or not.
+    template <typename Call>
+    std::vector<crypto::Certificate> noting_code(json& s, Call&& call) {
         try {
-            auto certs = est_->sen(csr);
+            auto certs = call();
             s["coap-code"] = code_string(est_->last_code());
             return certs;
         } catch (...) {
@@ -112,7 +112,6 @@ public:
         }
     }
 
-private:
     static void note(const CoapClientResponse& r, json& s) {
         s["coap-code"] = code_string(r.code);
         if (r.content_format) s["content-format"] = *r.content_format;
