@@ -32,6 +32,16 @@ struct Opts {
     cli::StreamOptions jobs;
 };
 
+// Every certificate of every file, in order.
+std::vector<crypto::Certificate> certificates_of(const std::vector<std::string>& files) {
+    std::vector<crypto::Certificate> out;
+    for (const auto& f : files) {
+        auto certs = crypto::Certificate::load_all_file(f);
+        out.insert(out.end(), certs.begin(), certs.end());
+    }
+    return out;
+}
+
 est::PledgeOptions pledge_options(const Opts& o) {
     if (o.registrar.empty()) throw Error(ErrorKind::usage, "pledge: --registrar is required");
     if (o.masa_ca.empty()) throw Error(ErrorKind::usage, "pledge: --masa-ca is required (the manufacturer's voucher signer CA)");
@@ -45,14 +55,8 @@ est::PledgeOptions pledge_options(const Opts& o) {
         if (!coaps) throw Error(ErrorKind::usage, "pledge: --max-fragment-length is for a coaps:// registrar");
         p.max_fragment_length = o.max_fragment_length;
     }
-    for (const auto& f : o.masa_ca) {
-        auto certs = crypto::Certificate::load_all_file(f);
-        p.masa_anchors.insert(p.masa_anchors.end(), certs.begin(), certs.end());
-    }
-    for (const auto& f : o.masa_cert) {
-        auto certs = crypto::Certificate::load_all_file(f);
-        p.masa_signers.insert(p.masa_signers.end(), certs.begin(), certs.end());
-    }
+    p.masa_anchors = certificates_of(o.masa_ca);
+    p.masa_signers = certificates_of(o.masa_cert);
     p.key_type = crypto::parse_key_type(o.key_type);
     p.timeout_seconds = o.timeout;
     p.record_exchanges = o.verbose;
@@ -79,7 +83,9 @@ est::PledgeIdentity load_identity(const std::string& dir, const std::string& key
 // The LDevID, the domain's CA certificates and the voucher beside each other; the certificate
 // last, so a directory holding ldevid.pem holds all of it.
 void write_enrolment(const std::string& dir, const est::PledgeOutcome& r, voucher::Format format) {
-    const char* voucher_file = format == voucher::Format::jws ? "/voucher.jws" : format == voucher::Format::cose ? "/voucher.cose" : "/voucher.cms";
+    const char* voucher_file = format == voucher::Format::jws    ? "/voucher.jws"
+                               : format == voucher::Format::cose ? "/voucher.cose"
+                                                                 : "/voucher.cms";
     fs::create_directories(dir);
     std::string cacerts, chain;
     for (const auto& c : r.domain_anchors) cacerts += c.pem();

@@ -70,8 +70,8 @@ std::vector<est::Manufacturer> manufacturers_of(const Opts& o) {
     return out;
 }
 
-// The voucher side of the registrar. The registrar signs voucher-requests with its TLS identity unless --rvr-cert says otherwise, and
-// sends its chain along so the MASA pins the domain's CA.
+// The voucher side of the registrar. It signs voucher-requests with its TLS identity unless
+// --rvr-cert says otherwise, and sends its chain along so the MASA pins the domain's CA.
 std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
                                                                   const std::vector<crypto::Certificate>& tls_chain,
                                                                   const crypto::PrivateKey& tls_key,
