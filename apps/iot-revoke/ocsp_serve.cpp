@@ -3,13 +3,11 @@
 // database changes or half their validity has passed; GET answers carry RFC 5019 caching headers.
 #include <iostream>
 #include <memory>
-#include <semaphore>
-#include <thread>
 
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
 #include "iotops/crypto/certificate.hpp"
-#include "iotops/crypto/http_server.hpp"
+#include "iotops/crypto/event_http_server.hpp"
 #include "iotops/crypto/passphrase.hpp"
 #include "ocsp_store.hpp"
 #include "verbs.hpp"
@@ -27,7 +25,7 @@ struct Opts {
     std::string host = "127.0.0.1";
     int port = 0;
     std::string validity = "1h";
-    unsigned threads = 64;
+    unsigned threads = 0;
 };
 
 template <typename T>
@@ -66,23 +64,13 @@ int run(const Opts& o, cli::Context& ctx) {
     auto store = std::make_shared<OcspStore>(dbs);
 
     // One answer for a DER request: from the cache when it has no nonce and is fresh.
-    // Signing on more threads than cores only adds contention on OpenSSL 3.0's internal locks.
-    auto signers = std::make_shared<std::counting_semaphore<>>(std::max(1u, std::thread::hardware_concurrency()));
-    auto answer = [responder, store, validity, signers](const std::string& body) -> std::shared_ptr<const ocsp::Response> {
+    auto answer = [responder, store, validity](const std::string& body) -> std::shared_ptr<const ocsp::Response> {
         store->refresh();
         if (auto hit = store->cached(body)) {
             if (!hit->next_update || now() < hit->this_update + validity / 2) return hit;
         }
-        signers->acquire();
-        std::shared_ptr<const ocsp::Response> r;
-        try {
-            r = std::make_shared<const ocsp::Response>(responder->respond(
-                as_bytes(body), [&](std::size_t i, const std::string& s) { return store->lookup(i, s); }, validity));
-        } catch (...) {
-            signers->release();
-            throw;
-        }
-        signers->release();
+        auto r = std::make_shared<const ocsp::Response>(responder->respond(
+            as_bytes(body), [&](std::size_t i, const std::string& s) { return store->lookup(i, s); }, validity));
         if (r->status == ocsp::ResponseStatus::successful && r->cacheable) store->remember(body, r);
         return r;
     };
@@ -101,14 +89,10 @@ int run(const Opts& o, cli::Context& ctx) {
         return res;
     };
 
-    crypto::ServerOptions so;
-    so.threads = std::max(1u, o.threads);
-    so.max_body = 64 * 1024;
-    crypto::HttpServer svr(so);
-    svr.handle("POST", R"(/.*)", [&](const crypto::ServerRequest& req) {
-        return reply(*answer(std::string(req.body.begin(), req.body.end())), false);
-    });
-    svr.handle("GET", R"(/(.+))", [&](const crypto::ServerRequest& req) {
+    // POST / carries the DER request; GET /BASE64 carries it in the path (RFC 6960 appendix A).
+    auto handler = [&](const crypto::ServerRequest& req) {
+        if (req.method == "POST") return reply(*answer(std::string(req.body.begin(), req.body.end())), false);
+        if (req.path.size() < 2) return crypto::ServerResponse::text(404, "GET needs the base64 OCSP request in the path");
         Bytes der;
         try {
             der = base64_decode(std::string_view(req.path).substr(1));
@@ -119,8 +103,11 @@ int run(const Opts& o, cli::Context& ctx) {
             return reply(bad, true);
         }
         return reply(*answer(std::string(der.begin(), der.end())), true);
-    });
-
+    };
+    crypto::EventServerOptions so;
+    so.threads = o.threads;
+    so.max_body = 64 * 1024;
+    crypto::EventHttpServer svr(so, handler);
     int port = svr.bind(o.host, o.port);
     *ctx.err << ctx.tool << ": ocsp: listening on http://" << o.host << ":" << port << "/" << std::endl;
     svr.run();
@@ -143,7 +130,7 @@ void add_ocsp(cli::Tool& tool) {
     verb.add_option("--host", o->host, "Address to listen on (default 127.0.0.1)");
     verb.add_option("--port", o->port, "Port (default 0: any free port, printed on stderr)");
     verb.add_option("--validity", o->validity, "nextUpdate after thisUpdate, e.g. 1h (default 1h)");
-    verb.add_option("--threads", o->threads, "Worker threads (default 64)");
+    verb.add_option("--threads", o->threads, "Event loops answering requests (default: one per core)");
 }
 
 }  // namespace iotops::revoke_cli

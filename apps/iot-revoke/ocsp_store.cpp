@@ -32,6 +32,10 @@ crypto::ocsp::SingleStatus OcspStore::lookup(std::size_t issuer, const std::stri
 }
 
 void OcspStore::refresh() {
+    using std::chrono::steady_clock;
+    steady_clock::rep t = steady_clock::now().time_since_epoch().count(), last = last_check_.load();
+    if (last != 0 && t - last < steady_clock::duration(std::chrono::milliseconds(1)).count()) return;
+    if (!last_check_.compare_exchange_strong(last, t)) return;  // another thread is looking
     std::lock_guard guard(reload_);
     bool changed = false;
     for (auto& d : dbs_) {

@@ -68,7 +68,7 @@ for i in range($sn):
     local p1 p2
     p1=$(free_port)
     "$IOTOPS_BIN/iot-revoke" ocsp serve --ca "$ca/ca.crt" --db "$ca/index.txt" --rsigner "$ca/resp.crt" \
-        --rkey "$ca/resp.key" --port "$p1" --threads "$clients" 2>"$tmp/ours.log" &
+        --rkey "$ca/resp.key" --port "$p1" 2>"$tmp/ours.log" &
     srv+=($!)
     wait_log "$tmp/ours.log" "listening on"
     local ours_n ours_c theirs_n line

@@ -148,6 +148,22 @@ Bytes base64url_decode_strict(std::string_view text) {
     return out;
 }
 
+std::string percent_decode(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        int hi = 0, lo = 0;
+        if (text[i] == '%' && i + 2 < text.size() && (hi = hex_value(text[i + 1])) >= 0 &&
+            (lo = hex_value(text[i + 2])) >= 0) {
+            out.push_back(static_cast<char>(hi * 16 + lo));
+            i += 2;
+        } else {
+            out.push_back(text[i]);
+        }
+    }
+    return out;
+}
+
 bool valid_utf8(std::string_view text) {
     auto p = reinterpret_cast<const std::uint8_t*>(text.data());
     std::size_t n = text.size();

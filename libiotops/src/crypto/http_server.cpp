@@ -116,6 +116,16 @@ int http_status_for(ErrorKind kind) {
     }
 }
 
+ServerResponse answer_safely(const ServerHandler& handler, const ServerRequest& request) {
+    try {
+        return handler(request);
+    } catch (const Error& e) {
+        return ServerResponse::text(http_status_for(e.kind()), e.what());
+    } catch (const std::exception& e) {
+        return ServerResponse::text(500, std::string("internal error: ") + e.what());
+    }
+}
+
 struct HttpServer::Impl {
     ServerOptions options;
     std::unique_ptr<httplib::Server> server;
@@ -149,15 +159,7 @@ HttpServer::~HttpServer() = default;
 
 void HttpServer::handle(const std::string& method, const std::string& path_regex, ServerHandler handler) {
     auto adapter = [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
-        ServerResponse out;
-        try {
-            out = handler(to_request(req));
-        } catch (const Error& e) {
-            out = ServerResponse::text(http_status_for(e.kind()), e.what());
-        } catch (const std::exception& e) {
-            out = ServerResponse::text(500, std::string("internal error: ") + e.what());
-        }
-        to_response(out, res);
+        to_response(answer_safely(handler, to_request(req)), res);
     };
     httplib::Server& s = *impl_->server;
     if (method == "GET") s.Get(path_regex, adapter);

@@ -19,6 +19,10 @@ Bytes base64_decode(std::string_view text);
 // Strict base64url without padding, as JWS requires: one canonical string per byte sequence.
 Bytes base64url_decode_strict(std::string_view text);
 
+// RFC 3986 percent-decoding of a URL path: "%2B" becomes '+', a '+' stays '+'. A '%' not
+// followed by two hex digits is kept as it is.
+std::string percent_decode(std::string_view text);
+
 // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool valid_utf8(std::string_view text);
 

@@ -88,4 +88,8 @@ private:
 // The HTTP status a handler's iotops::Error of this exit-code kind is answered with.
 int http_status_for(ErrorKind kind);
 
+// handler's answer to request; an exception it throws becomes a text answer: an iotops::Error
+// with the status its kind maps to, anything else 500.
+ServerResponse answer_safely(const ServerHandler& handler, const ServerRequest& request);
+
 }  // namespace iotops::crypto
