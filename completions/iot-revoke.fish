@@ -67,7 +67,7 @@ complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -l pass -r -F -d 'P
 complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -l host -r -F -d 'Address to listen on (default 127.0.0.1)'
 complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -l port -r -F -d 'Port (default 0: any free port, printed on stderr)'
 complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -l validity -r -F -d 'nextUpdate after thisUpdate, e.g. 1h (default 1h)'
-complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -l threads -r -F -d 'Worker threads (default 64)'
+complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -l threads -r -F -d 'Event loops answering requests (default: one per core)'
 complete -c iot-revoke -n '__fish_seen_subcommand_from ocsp' -F
 complete -c iot-revoke -n __fish_use_subcommand -a decommission -d 'End of life for a device: revoke its LDevIDs, deny it at the MASA, emit a record'
 complete -c iot-revoke -n '__fish_seen_subcommand_from decommission' -l help -s h -d 'Print help and exit (also after a verb)'

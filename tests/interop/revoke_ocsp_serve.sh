@@ -74,6 +74,50 @@ out=$(openssl ocsp -issuer "$tmp/stranger/ca.crt" -cert "$tmp/stranger/x.crt" -u
 grep -q "unauthorized (6)" <<<"$out" || { echo "FAIL: unknown issuer: $out"; exit 1; }
 echo "ok: unknown issuer -> unauthorized"
 
+# HTTP itself: a kept-alive connection with pipelined requests, HTTP/1.0, other methods, limits.
+port=${url#http://127.0.0.1:}; port=${port%/}
+/usr/bin/python3 - "$port" "$tmp/req.der" <<'PY' || { echo "FAIL: HTTP behaviour"; exit 1; }
+import socket, sys
+port, der = int(sys.argv[1]), open(sys.argv[2], "rb").read()
+def exchange(data, until_close=True):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(data)
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out
+post = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/ocsp-request\r\nContent-Length: %d\r\n\r\n" % len(der) + der
+two = exchange(post + post + b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+assert two.count(b"HTTP/1.1 200 OK\r\n") == 2 and two.count(b"application/ocsp-response") == 2, two[:300]
+assert b"HTTP/1.1 404 Not Found" in two and two.endswith(b"base64 OCSP request in the path\n"), two[-200:]
+old = exchange(b"POST / HTTP/1.0\r\nContent-Length: %d\r\n\r\n" % len(der) + der)  # closed after one answer
+assert old.startswith(b"HTTP/1.1 200 OK\r\n") and b"Connection: close\r\n" in old, old[:200]
+put = exchange(b"PUT / HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+assert put.startswith(b"HTTP/1.1 405 ") and b"Allow: GET, POST\r\n" in put, put
+big = exchange(b"POST / HTTP/1.1\r\nContent-Length: 70000\r\n\r\n")
+assert big.startswith(b"HTTP/1.1 413 ") and b"request body over 65536 bytes" in big, big
+bad = exchange(b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03")  # a TLS ClientHello on the plain port
+assert bad.startswith(b"HTTP/1.1 400 Bad Request\r\n") and b"malformed HTTP request" in bad, bad
+# A client that sends 20000 requests and reads nothing for a second: the answers (18 MB) outgrow
+# every socket buffer, the server stops reading until the client drains them, and none is lost.
+import threading, time
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+sender = threading.Thread(target=s.sendall, args=(post * 19999 + post.replace(b"Host: x", b"Connection: close"),))
+sender.start()
+time.sleep(1)
+many = b""
+while chunk := s.recv(1 << 20):
+    many += chunk
+sender.join()
+first = len(many[:many.index(b"HTTP/1.1 200 OK", 1)])  # every answer has this length; the last adds Connection: close
+assert many.count(b"HTTP/1.1 200 OK\r\n") == 20000 and len(many) == 20000 * first + len(b"Connection: close\r\n"), len(many)
+PY
+echo "ok: pipelined requests on one connection, a client that reads 20000 answers only after a second, HTTP/1.0, PUT -> 405, 70000-byte body -> 413, TLS bytes -> 400"
+
 # Nonces: 128 octets are echoed, 129 are malformedRequest (RFC 9654).
 for n in 128 129; do
     /usr/bin/python3 - "$ca/good.crt" "$ca/ca.crt" "$n" "$tmp/nonce$n.der" <<'PY'
