@@ -32,16 +32,6 @@ struct Opts {
     cli::StreamOptions jobs;
 };
 
-// Every certificate of every file, in order.
-std::vector<crypto::Certificate> certificates_of(const std::vector<std::string>& files) {
-    std::vector<crypto::Certificate> out;
-    for (const auto& f : files) {
-        auto certs = crypto::Certificate::load_all_file(f);
-        out.insert(out.end(), certs.begin(), certs.end());
-    }
-    return out;
-}
-
 est::PledgeOptions pledge_options(const Opts& o) {
     if (o.registrar.empty()) throw Error(ErrorKind::usage, "pledge: --registrar is required");
     if (o.masa_ca.empty()) throw Error(ErrorKind::usage, "pledge: --masa-ca is required (the manufacturer's voucher signer CA)");
@@ -55,8 +45,8 @@ est::PledgeOptions pledge_options(const Opts& o) {
         if (!coaps) throw Error(ErrorKind::usage, "pledge: --max-fragment-length is for a coaps:// registrar");
         p.max_fragment_length = o.max_fragment_length;
     }
-    p.masa_anchors = certificates_of(o.masa_ca);
-    p.masa_signers = certificates_of(o.masa_cert);
+    p.masa_anchors = crypto::Certificate::load_all_files(o.masa_ca);
+    p.masa_signers = crypto::Certificate::load_all_files(o.masa_cert);
     p.key_type = crypto::parse_key_type(o.key_type);
     p.timeout_seconds = o.timeout;
     p.record_exchanges = o.verbose;

@@ -84,8 +84,7 @@ std::shared_ptr<const est::RegistrarVoucherService> brski_service(const Opts& o,
                                    .chain = {signer.begin() + 1, signer.end()},
                                    .tls_certificate = tls_chain.front()};
     vc.manufacturers = std::move(manufacturers);
-    for (const auto& f : o.voucher_cas)
-        for (auto& c : crypto::Certificate::load_all_file(f)) vc.masa_anchors.push_back(std::move(c));
+    vc.masa_anchors = crypto::Certificate::load_all_files(o.voucher_cas);
     crypto::HttpOptions masa;
     masa.ca_file = o.masa_ca;
     masa.client_key = tls_key;  // RFC 8995 5.4: the registrar authenticates to the MASA with TLS

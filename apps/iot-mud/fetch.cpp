@@ -32,8 +32,7 @@ void add_fetch(cli::Tool& tool) {
             fo.cache_dir = o->cache;
             fo.timeout_seconds = o->timeout;
             fo.validate.compat = o->compat;
-            for (const auto& p : o->cas)
-                for (auto& c : crypto::Certificate::load_all_file(p)) fo.signature.trust_anchors.push_back(std::move(c));
+            fo.signature.trust_anchors = crypto::Certificate::load_all_files(o->cas);
             if (!o->device_cert.empty()) fo.signature.device_certificate = crypto::Certificate::load_file(o->device_cert);
             if (!o->at.empty()) fo.signature.at = parse_rfc3339(o->at);
             mud::Fetched f = mud::fetch(o->url, fo);

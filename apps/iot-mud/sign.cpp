@@ -36,8 +36,7 @@ void add_sign(cli::Tool& tool) {
             auto cert = crypto::Certificate::load_file(o->cert);
             mud::SignOptions so;
             so.mud_content_type = o->content_type == "mud";
-            for (const auto& p : o->chain)
-                for (auto& c : crypto::Certificate::load_all_file(p)) so.chain.push_back(std::move(c));
+            so.chain = crypto::Certificate::load_all_files(o->chain);
             Bytes sig = mud::sign(in.data, key, cert, so);
             cli::write_output(o->out, sig, cli::Content::binary);
             return 0;

@@ -41,10 +41,8 @@ void add_verify(cli::Tool& tool) {
             }
             Bytes sig = crypto::cms::to_der(read_file(sig_path));
             mud::SignatureVerifyOptions vo;
-            for (const auto& p : o->cas)
-                for (auto& c : crypto::Certificate::load_all_file(p)) vo.trust_anchors.push_back(std::move(c));
-            for (const auto& p : o->chain)
-                for (auto& c : crypto::Certificate::load_all_file(p)) vo.intermediates.push_back(std::move(c));
+            vo.trust_anchors = crypto::Certificate::load_all_files(o->cas);
+            vo.intermediates = crypto::Certificate::load_all_files(o->chain);
             if (!o->device_cert.empty()) vo.device_certificate = crypto::Certificate::load_file(o->device_cert);
             if (!o->at.empty()) vo.at = parse_rfc3339(o->at);
             mud::SignatureReport r = mud::verify_signature(sig, in.data, vo);

@@ -31,8 +31,7 @@ struct Opts {
 suit::TrustAnchors load_anchors(const Opts& o) {
     suit::TrustAnchors a;
     for (const auto& path : o.keys) a.keys.push_back(crypto::PublicKey::load_file(path));
-    for (const auto& path : o.certs)
-        for (auto& cert : crypto::Certificate::load_all_file(path)) a.certificates.push_back(std::move(cert));
+    a.certificates = crypto::Certificate::load_all_files(o.certs);
     for (const auto& path : o.mac_keys) {
         cli::Reader r = cli::Reader::open(path);
         Bytes secret = r.read_all();

@@ -111,6 +111,15 @@ Certificate Certificate::load_file(const std::string& path) {
     }
 }
 
+std::vector<Certificate> Certificate::load_all_files(const std::vector<std::string>& paths) {
+    std::vector<Certificate> out;
+    for (const auto& p : paths) {
+        auto certs = load_all_file(p);
+        out.insert(out.end(), std::make_move_iterator(certs.begin()), std::make_move_iterator(certs.end()));
+    }
+    return out;
+}
+
 std::vector<Certificate> Certificate::load_all_file(const std::string& path) {
     Bytes data = read_file(path);
     try {

@@ -48,6 +48,8 @@ public:
     static std::vector<Certificate> load_all(ByteView pem_or_der);  // every PEM block, or one DER
     static Certificate load_file(const std::string& path);
     static std::vector<Certificate> load_all_file(const std::string& path);
+    // Every certificate of every file, in order (a repeatable --ca option).
+    static std::vector<Certificate> load_all_files(const std::vector<std::string>& paths);
 
     Bytes der() const;
     std::string pem() const;
