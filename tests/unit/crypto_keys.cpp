@@ -11,6 +11,7 @@
 #include <thread>
 #include <openssl/ecdsa.h>
 
+#include "crypto/key_detail.hpp"
 #include "crypto/native.hpp"
 #include "iotops/core.hpp"
 #include "iotops/crypto/key.hpp"
@@ -123,6 +124,38 @@ TEST_CASE("raw ECDSA signature converts to DER for verify_der") {
     CHECK(key.public_key().verify_der(msg, d, Hash::sha384));
     d.back() ^= 1;
     CHECK_FALSE(key.public_key().verify_der(msg, d, Hash::sha384));
+}
+
+TEST_CASE("ECDSA r||s and DER convert as OpenSSL's ECDSA_SIG does") {
+    auto openssl_der = [](const Bytes& raw, std::size_t width) {
+        ECDSA_SIG* s = ECDSA_SIG_new();
+        ECDSA_SIG_set0(s, BN_bin2bn(raw.data(), static_cast<int>(width), nullptr),
+                       BN_bin2bn(raw.data() + width, static_cast<int>(width), nullptr));
+        unsigned char* der = nullptr;
+        int len = i2d_ECDSA_SIG(s, &der);
+        Bytes d(der, der + len);
+        OPENSSL_free(der);
+        ECDSA_SIG_free(s);
+        return d;
+    };
+    for (std::size_t width : {32, 48}) {
+        Bytes high(2 * width, 0xff), zeros(2 * width, 0), mixed(2 * width, 0);
+        mixed[width - 1] = 1;  // r = 1
+        mixed[width] = 0x80;   // s has its top bit set
+        mixed[2 * width - 1] = 0x7f;
+        Bytes leading(2 * width, 0x11);
+        leading[0] = leading[1] = leading[width] = 0;
+        for (const Bytes& raw : {high, zeros, mixed, leading}) {
+            Bytes der = openssl_der(raw, width);
+            CHECK(crypto::ecdsa_raw_to_der(raw, width) == der);
+            CHECK(crypto::ecdsa_der_to_raw(der, width) == raw);
+        }
+        CHECK_FALSE(crypto::ecdsa_raw_to_der(high, width + 1));
+        CHECK_THROWS_AS(crypto::ecdsa_der_to_raw(openssl_der(high, width), width - 1), Error);
+        Bytes cut = openssl_der(mixed, width);
+        cut.pop_back();
+        CHECK_THROWS_AS(crypto::ecdsa_der_to_raw(cut, width), Error);
+    }
 }
 
 TEST_CASE("compressed EC point loads and raw() is uncompressed") {
