@@ -40,8 +40,7 @@ Mac0 Mac0::create(ByteView key, ByteView payload, const Options& options) {
 }
 
 Bytes Mac0::encode(Form form) const {
-    detail::Message m{tagged_, protected_bytes_, protected_, unprotected_, payload_, tag_};
-    return detail::encode_message(m, tag_mac0, form);
+    return detail::encode_message(protected_bytes_, unprotected_, payload_, tag_, tag_mac0, form);
 }
 
 const cbor::Value* Mac0::header(std::int64_t label) const { return detail::find_header(protected_, unprotected_, label); }

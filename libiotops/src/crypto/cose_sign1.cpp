@@ -35,8 +35,7 @@ Sign1 Sign1::sign(Signer& signer, ByteView payload, const Options& options) {
 }
 
 Bytes Sign1::encode(Form form) const {
-    detail::Message m{tagged_, protected_bytes_, protected_, unprotected_, payload_, signature_};
-    return detail::encode_message(m, tag_sign1, form);
+    return detail::encode_message(protected_bytes_, unprotected_, payload_, signature_, tag_sign1, form);
 }
 
 const cbor::Value* Sign1::header(std::int64_t label) const { return detail::find_header(protected_, unprotected_, label); }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "iotops/codec/cbor_head.hpp"
 #include "iotops/core/error.hpp"
 
 namespace iotops::crypto::cose::detail {
@@ -138,16 +139,22 @@ std::optional<Algorithm> supported_algorithm(const HeaderMap& protected_header, 
     return alg;
 }
 
-Bytes encode_message(const Message& m, std::uint64_t tag, Form form) {
-    cbor::Array items;
-    items.push_back(cbor::Value::bytes(m.protected_bytes));
-    items.push_back(m.unprotected_header.value());
-    items.push_back(m.payload ? cbor::Value::bytes(*m.payload) : cbor::Value::null());
-    items.push_back(cbor::Value::bytes(m.last));
-    cbor::Value v = cbor::Value::array(std::move(items));
-    if (form == Form::tagged) v = cbor::Value::tag(tag, std::move(v));
+Bytes encode_message(ByteView protected_bytes, const HeaderMap& unprotected_header, const std::optional<Bytes>& payload,
+                     ByteView last, std::uint64_t tag, Form form) {
+    // Written straight into one buffer rather than through a value tree holding copies of the parts.
+    using cbor::Major;
     // Keep the unprotected map in the order the caller built (or we parsed) it.
-    return cbor::encode_preserving_order(v);
+    Bytes unprotected = cbor::encode_preserving_order(unprotected_header.value());
+    Bytes out;
+    out.reserve(protected_bytes.size() + unprotected.size() + (payload ? payload->size() : 0) + last.size() + 4 * 9);
+    if (form == Form::tagged) cbor::put_head(out, Major::tag, tag);
+    cbor::put_head(out, Major::array, 4);
+    cbor::put_string(out, Major::bytes, protected_bytes.data(), protected_bytes.size());
+    out.insert(out.end(), unprotected.begin(), unprotected.end());
+    if (payload) cbor::put_string(out, Major::bytes, payload->data(), payload->size());
+    else cbor::put_head(out, Major::simple, 22);  // null: a detached payload
+    cbor::put_string(out, Major::bytes, last.data(), last.size());
+    return out;
 }
 
 Bytes encode_protected(const HeaderMap& header) {
@@ -157,13 +164,16 @@ Bytes encode_protected(const HeaderMap& header) {
 
 Bytes build_to_be_signed(std::string_view context, ByteView protected_bytes, ByteView external_aad,
                          ByteView payload) {
-    cbor::Array items;
-    items.reserve(4);
-    items.push_back(cbor::Value::text(std::string(context)));
-    items.push_back(cbor::Value::bytes(Bytes(protected_bytes.begin(), protected_bytes.end())));
-    items.push_back(cbor::Value::bytes(Bytes(external_aad.begin(), external_aad.end())));
-    items.push_back(cbor::Value::bytes(Bytes(payload.begin(), payload.end())));
-    return cbor::encode(cbor::Value::array(std::move(items)));
+    // Written straight into one buffer: a value tree would copy the payload twice on the way.
+    using cbor::Major;
+    Bytes out;
+    out.reserve(context.size() + protected_bytes.size() + external_aad.size() + payload.size() + 4 * 9 + 1);
+    cbor::put_head(out, Major::array, 4);
+    cbor::put_string(out, Major::text, context.data(), context.size());
+    cbor::put_string(out, Major::bytes, protected_bytes.data(), protected_bytes.size());
+    cbor::put_string(out, Major::bytes, external_aad.data(), external_aad.size());
+    cbor::put_string(out, Major::bytes, payload.data(), payload.size());
+    return out;
 }
 
 const cbor::Value* find_header(const HeaderMap& protected_header, const HeaderMap& unprotected_header,

@@ -22,7 +22,9 @@ struct Message {
 
 // `name` ("cose_sign1", "cose_mac0") starts every error message.
 Message parse_message(ByteView data, std::uint64_t tag, std::string_view name);
-Bytes encode_message(const Message& m, std::uint64_t tag, Form form);
+// The parts of a message encoded as one, without copying them into a Message first.
+Bytes encode_message(ByteView protected_bytes, const HeaderMap& unprotected_header, const std::optional<Bytes>& payload,
+                     ByteView last, std::uint64_t tag, Form form);
 
 // The bytes that go in the protected bstr: nothing for an empty map, else the deterministic encoding.
 Bytes encode_protected(const HeaderMap& header);
