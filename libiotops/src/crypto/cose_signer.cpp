@@ -26,10 +26,18 @@ using crypto::PkeyCtxPtr;
 
 bool is_ecdsa(crypto::KeyType t) { return t == crypto::KeyType::p256 || t == crypto::KeyType::p384; }
 
-// The message digest for ECDSA, with the EVP_MD fetched once per process.
-std::size_t hash_message(crypto::Hash hash, ByteView message, unsigned char (&md)[EVP_MAX_MD_SIZE]) {
+crypto::MdCtxPtr new_digest_ctx() {
+    crypto::MdCtxPtr ctx(EVP_MD_CTX_new());
+    if (!ctx) crypto::throw_openssl(ErrorKind::internal, "cose: digest context");
+    return ctx;
+}
+
+// The message digest for ECDSA, with the EVP_MD fetched once per process and the context kept by
+// the Signer or Verifier (EVP_Digest would allocate and free one per message).
+std::size_t hash_message(EVP_MD_CTX* ctx, crypto::Hash hash, ByteView message, unsigned char (&md)[EVP_MAX_MD_SIZE]) {
     unsigned int len = 0;
-    if (EVP_Digest(message.data(), message.size(), md, &len, crypto::evp_md(hash), nullptr) != 1)
+    if (EVP_DigestInit_ex2(ctx, crypto::evp_md(hash), nullptr) != 1 ||
+        EVP_DigestUpdate(ctx, message.data(), message.size()) != 1 || EVP_DigestFinal_ex(ctx, md, &len) != 1)
         crypto::throw_openssl(ErrorKind::internal, "cose: digest");
     return len;
 }
@@ -41,14 +49,16 @@ struct Signer::State {
     Algorithm alg;
     crypto::Hash hash;
     PkeyCtxPtr ecdsa;  // sign-initialised, for P-256 and P-384
+    crypto::MdCtxPtr digest;
 };
 
 Signer::Signer(const crypto::PrivateKey& key, Algorithm alg) {
     if (!is_signature_algorithm(alg))
         throw Error(ErrorKind::usage, "cose: " + std::string(algorithm_name(alg)) + " is not a signature algorithm");
     if (key.type() != required_key_type(alg)) throw Error(ErrorKind::usage, "cose: " + mismatch(alg, key.type()));
-    state_ = std::make_unique<State>(State{key, alg, hash_of(alg), nullptr});
+    state_ = std::make_unique<State>(State{key, alg, hash_of(alg), nullptr, nullptr});
     if (is_ecdsa(key.type())) {
+        state_->digest = new_digest_ctx();
         state_->ecdsa.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, crypto::native(key), nullptr));
         if (!state_->ecdsa || EVP_PKEY_sign_init(state_->ecdsa.get()) != 1)
             crypto::throw_openssl(ErrorKind::internal, "cose: ecdsa sign init");
@@ -66,7 +76,7 @@ const crypto::PrivateKey& Signer::key() const { return state_->key; }
 Bytes Signer::sign(ByteView to_be_signed) {
     if (!state_->ecdsa) return state_->key.sign(to_be_signed, state_->hash);
     unsigned char md[EVP_MAX_MD_SIZE];
-    std::size_t md_len = hash_message(state_->hash, to_be_signed, md);
+    std::size_t md_len = hash_message(state_->digest.get(), state_->hash, to_be_signed, md);
     unsigned char der[160];
     std::size_t der_len = sizeof der;
     if (EVP_PKEY_sign(state_->ecdsa.get(), der, &der_len, md, md_len) != 1)
@@ -77,10 +87,12 @@ Bytes Signer::sign(ByteView to_be_signed) {
 struct Verifier::State {
     crypto::PublicKey key;
     PkeyCtxPtr ecdsa;  // verify-initialised, for P-256 and P-384
+    crypto::MdCtxPtr digest;
 };
 
-Verifier::Verifier(const crypto::PublicKey& key) : state_(std::make_unique<State>(State{key, nullptr})) {
+Verifier::Verifier(const crypto::PublicKey& key) : state_(std::make_unique<State>(State{key, nullptr, nullptr})) {
     if (is_ecdsa(key.type())) {
+        state_->digest = new_digest_ctx();
         state_->ecdsa.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, crypto::native(key), nullptr));
         if (!state_->ecdsa || EVP_PKEY_verify_init(state_->ecdsa.get()) != 1)
             crypto::throw_openssl(ErrorKind::internal, "cose: ecdsa verify init");
@@ -104,7 +116,7 @@ Verdict Verifier::verify(Algorithm alg, ByteView to_be_signed, ByteView signatur
         auto der = crypto::ecdsa_raw_to_der(signature, signature.size() / 2);
         if (der) {
             unsigned char md[EVP_MAX_MD_SIZE];
-            std::size_t md_len = hash_message(hash_of(alg), to_be_signed, md);
+            std::size_t md_len = hash_message(state_->digest.get(), hash_of(alg), to_be_signed, md);
             ok = EVP_PKEY_verify(state_->ecdsa.get(), der->data(), der->size(), md, md_len) == 1;
             ERR_clear_error();
         }
