@@ -147,6 +147,11 @@ TEST_CASE("deterministic encoding sorts map keys by encoded bytes; preserving or
     CHECK(m.find(-1)->as_uint() == 2);
     CHECK(m.find("b")->as_uint() == 4);
     CHECK(m.find("zz") == nullptr);
+    // A map of one entry still sorts the maps inside it.
+    Value outer = Value::map();
+    outer.set(Value::uint(1), m);
+    CHECK(hex_of(cbor::encode(outer)) == "a101a50a07186405200261620462616101");
+    CHECK(hex_of(cbor::encode(Value::array(cbor::Array{m}))) == "81a50a07186405200261620462616101");
 }
 
 TEST_CASE("non-shortest input heads are accepted and shortened") {

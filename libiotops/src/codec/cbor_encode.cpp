@@ -90,10 +90,10 @@ void encode_value(const Value& v, Bytes& out, bool sort_keys) {
         case Type::map: {
             const auto& m = v.as_map();
             put_head(out, Major::map, m.size());
-            if (!sort_keys) {
+            if (!sort_keys || m.size() < 2) {  // nothing to sort: no encoded keys to hold
                 for (const auto& [k, val] : m) {
-                    encode_value(k, out, false);
-                    encode_value(val, out, false);
+                    encode_value(k, out, sort_keys);
+                    encode_value(val, out, sort_keys);
                 }
                 return;
             }
