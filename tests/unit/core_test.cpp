@@ -30,6 +30,12 @@ TEST_CASE("base64 accepts both alphabets, padded and unpadded") {
     CHECK_THROWS_AS(base64_decode("Y"), Error);
     CHECK_THROWS_AS(base64_decode("YQ=x"), Error);
     CHECK_THROWS_AS(base64_decode("Y*Q="), Error);
+    for (std::string_view text : {"", "YQ", "YQ==", "YWI=", "YW\nJj", "TauvK+Y\\/cc2RfIFvpZzfKQ==", "-_XE9zK9q8Ll1qylMtLKeg"})
+        CHECK(base64_decoded_size(text) == base64_decode(text).size());
+    for (std::string_view text : {"Y", "YQ=x", "Y*Q=", "YQ==="}) {
+        CHECK_THROWS_AS(base64_decoded_size(text), Error);
+        CHECK_THROWS_AS(base64_decode(text), Error);
+    }
     CHECK_THROWS_AS(base64url_decode_strict("YQ=="), Error);
     CHECK(base64url_decode_strict("YQ") == to_bytes("a"));
     CHECK_THROWS_AS(base64url_decode_strict("YR"), Error);  // same byte, non-zero unused bits

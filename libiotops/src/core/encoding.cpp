@@ -91,8 +91,11 @@ Bytes hex_decode(std::string_view text) {
 std::string base64_encode(ByteView data) { return encode64(data, kB64, true); }
 std::string base64url_encode(ByteView data) { return encode64(data, kB64Url, false); }
 
-Bytes base64_decode(std::string_view text) {
-    Bytes out(text.size() * 3 / 4 + 1);
+namespace {
+
+// The decoder behind base64_decode and base64_decoded_size: the number of bytes, written to out
+// unless it is null (a validity check needs no copy of what it checks).
+std::size_t decode64(std::string_view text, std::uint8_t* out) {
     std::size_t n = 0;
     unsigned acc = 0;
     int bits = 0;
@@ -103,10 +106,12 @@ Bytes base64_decode(std::string_view text) {
             int a = kB64Table[static_cast<unsigned char>(text[i])], b = kB64Table[static_cast<unsigned char>(text[i + 1])],
                 c = kB64Table[static_cast<unsigned char>(text[i + 2])], d = kB64Table[static_cast<unsigned char>(text[i + 3])];
             if ((a | b | c | d) < 0) break;
-            unsigned v = (unsigned(a) << 18) | (unsigned(b) << 12) | (unsigned(c) << 6) | unsigned(d);
-            out[n] = static_cast<std::uint8_t>(v >> 16);
-            out[n + 1] = static_cast<std::uint8_t>(v >> 8);
-            out[n + 2] = static_cast<std::uint8_t>(v);
+            if (out != nullptr) {
+                unsigned v = (unsigned(a) << 18) | (unsigned(b) << 12) | (unsigned(c) << 6) | unsigned(d);
+                out[n] = static_cast<std::uint8_t>(v >> 16);
+                out[n + 1] = static_cast<std::uint8_t>(v >> 8);
+                out[n + 2] = static_cast<std::uint8_t>(v);
+            }
             n += 3;
             i += 4;
         }
@@ -125,15 +130,25 @@ Bytes base64_decode(std::string_view text) {
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            out[n++] = static_cast<std::uint8_t>((acc >> bits) & 0xff);
+            if (out != nullptr) out[n] = static_cast<std::uint8_t>((acc >> bits) & 0xff);
+            ++n;
         }
     }
-    out.resize(n);
     // 6 leftover bits can never be a whole encoding; non-zero leftover bits mean a non-canonical tail.
     if (bits >= 6) throw_malformed("base64: truncated input");
     if (padding > 2) throw_malformed("base64: too much padding");
+    return n;
+}
+
+}  // namespace
+
+Bytes base64_decode(std::string_view text) {
+    Bytes out(text.size() * 3 / 4 + 1);
+    out.resize(decode64(text, out.data()));
     return out;
 }
+
+std::size_t base64_decoded_size(std::string_view text) { return decode64(text, nullptr); }
 
 Bytes base64url_decode_strict(std::string_view text) {
     for (std::size_t i = 0; i < text.size(); ++i) {

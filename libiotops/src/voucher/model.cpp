@@ -38,7 +38,7 @@ std::string type_problem(const std::string& leaf, const yang::LeafType& type, co
     case yang::BaseType::binary:
         if (!v.is_string()) return leaf + ": not a base64 string";
         try {
-            base64_decode(v.get_ref<const std::string&>());
+            base64_decoded_size(v.get_ref<const std::string&>());  // checked here, decoded where it is encoded
         } catch (const Error& e) {
             return leaf + ": not base64: " + e.what();
         }

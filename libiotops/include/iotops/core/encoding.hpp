@@ -16,6 +16,8 @@ std::string base64url_encode(ByteView data);  // RFC 4648 section 5, unpadded
 // Decodes either alphabet, padded or unpadded, ignoring whitespace and JSON's "\/" escape.
 // Throws Error(malformed) saying at which character it failed.
 Bytes base64_decode(std::string_view text);
+// What base64_decode(text).size() would be, and the same errors, without producing the bytes.
+std::size_t base64_decoded_size(std::string_view text);
 // Strict base64url without padding, as JWS requires: one canonical string per byte sequence.
 Bytes base64url_decode_strict(std::string_view text);
 
