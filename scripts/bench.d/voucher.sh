@@ -28,11 +28,19 @@ bench_voucher() {
     local fmt op wall cpu rate cms_rate=0 cms_cpu_rate=0 extra
     for fmt in cose cms jws; do
         extra=(); [[ $fmt == cose ]] && extra=(--cert "$tmp/masa.pem")
-        cpu_time "$tmp/t.sign" "$tool" sign --stream --jobs 1 --format "$fmt" --key "$tmp/masa.key" --cert "$tmp/masa.pem" \
-            -o "$tmp/signed.ndjson" "$tmp/run.ndjson"
-        cpu_time "$tmp/t.verify" "$tool" verify --stream --jobs 1 --anchor "$tmp/ca.pem" "${extra[@]}" \
-            -o "$tmp/verified.ndjson" "$tmp/signed.ndjson" || { echo "bench: $fmt vouchers did not verify" >&2; exit 70; }
-        [[ $(grep -c '"result":"valid"' "$tmp/verified.ndjson") -eq $n ]] || { echo "bench: $fmt: not all valid" >&2; exit 70; }
+        local round
+        for ((round = 1; round <= rounds; round++)); do  # the round with the least CPU counts, per op
+            cpu_time "$tmp/r.sign" "$tool" sign --stream --jobs 1 --format "$fmt" --key "$tmp/masa.key" \
+                --cert "$tmp/masa.pem" -o "$tmp/signed.ndjson" "$tmp/run.ndjson"
+            cpu_time "$tmp/r.verify" "$tool" verify --stream --jobs 1 --anchor "$tmp/ca.pem" "${extra[@]}" \
+                -o "$tmp/verified.ndjson" "$tmp/signed.ndjson" || { echo "bench: $fmt vouchers did not verify" >&2; exit 70; }
+            [[ $(grep -c '"result":"valid"' "$tmp/verified.ndjson") -eq $n ]] || { echo "bench: $fmt: not all valid" >&2; exit 70; }
+            for op in sign verify; do
+                if ((round == 1)) || (($(awk '{ print ($2 < c) }' c="$(awk '{ print $2 }' "$tmp/t.$op")" "$tmp/r.$op"))); then
+                    cp "$tmp/r.$op" "$tmp/t.$op"
+                fi
+            done
+        done
         for op in sign verify; do
             read -r wall cpu <"$tmp/t.$op"
             rate=$(awk -v n="$n" -v c="$cpu" 'BEGIN { printf "%.1f", (c > 0) ? n / c : 0 }')
