@@ -9,11 +9,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "iotops/core/signals.hpp"
