@@ -2,7 +2,9 @@
 # ratio, openssl_ecdsap256, cpu_seconds and cpu_time.
 # voucher: BENCH_VOUCHER_N vouchers (default 100000) signed then verified in one stream per format
 # with iot-voucher sign/verify --stream --jobs 1, against openssl speed ecdsap256 and against one
-# `openssl cms -sign` process per voucher (BENCH_VOUCHER_SAMPLE of them, default 200).
+# `openssl cms -sign` process per voucher (BENCH_VOUCHER_SAMPLE of them, default 200). Unlike the
+# other benchmarks it counts the median round, not the best: each round's ratio is a pair measured
+# side by side, and the best of such pairs would flatter.
 
 bench_voucher() {
     ensure_built iot-voucher
