@@ -6,6 +6,7 @@
 
 #include "iotops/core/encoding.hpp"
 #include "iotops/core/error.hpp"
+#include "iotops/core/time.hpp"
 #include "iotops/crypto/certificate.hpp"
 #include "iotops/crypto/event_http_server.hpp"
 #include "iotops/crypto/passphrase.hpp"
@@ -34,15 +35,6 @@ const T& nth(const std::vector<T>& v, std::size_t i, const char* what) {
     if (v.size() != 1 && v.size() <= i)
         throw Error(ErrorKind::usage, std::string("ocsp serve: give one ") + what + " for all issuers or one per --ca");
     return v.size() == 1 ? v[0] : v[i];
-}
-
-std::string http_date(Time t) {
-    std::time_t tt = to_time_t(t);
-    struct tm tm {};
-    gmtime_r(&tt, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
 }
 
 int run(const Opts& o, cli::Context& ctx) {
@@ -82,8 +74,8 @@ int run(const Opts& o, cli::Context& ctx) {
             auto max_age = std::chrono::duration_cast<std::chrono::seconds>(*r.next_update - now()).count();
             res.headers = {{"Cache-Control", "max-age=" + std::to_string(std::max<long long>(0, max_age)) +
                                                  ", public, no-transform, must-revalidate"},
-                           {"Last-Modified", http_date(r.this_update)},
-                           {"Expires", http_date(*r.next_update)},
+                           {"Last-Modified", format_http_date(r.this_update)},
+                           {"Expires", format_http_date(*r.next_update)},
                            {"ETag", "\"" + hex_encode(crypto::digest(crypto::Hash::sha256, r.der)) + "\""}};
         }
         return res;

@@ -14,6 +14,11 @@ TEST_CASE("hex round trip, case and separators") {
     CHECK_THROWS_AS(hex_decode("zz"), Error);
 }
 
+TEST_CASE("HTTP dates are IMF-fixdate in GMT") {
+    CHECK(format_http_date(parse_rfc3339("2026-11-25T07:15:06.5+01:00")) == "Wed, 25 Nov 2026 06:15:06 GMT");
+    CHECK(format_http_date(parse_rfc3339("1994-11-06T08:49:37Z")) == "Sun, 06 Nov 1994 08:49:37 GMT");  // RFC 9110's example
+}
+
 TEST_CASE("base64 accepts both alphabets, padded and unpadded") {
     // The RFC 8995 App. C nonce is base64url without padding; the JWS examples use padded standard base64.
     Bytes url = base64_decode("-_XE9zK9q8Ll1qylMtLKeg");

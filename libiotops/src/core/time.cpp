@@ -80,6 +80,15 @@ Time parse_rfc3339(std::string_view text) {
     return time_point_cast<microseconds>(t);
 }
 
+std::string format_http_date(Time t) {
+    std::time_t tt = to_time_t(t);
+    struct tm tm {};
+    gmtime_r(&tt, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
 std::string format_rfc3339(Time t) {
     using namespace std::chrono;
     auto day_point = floor<days>(t);

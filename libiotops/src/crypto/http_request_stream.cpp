@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "iotops/core/encoding.hpp"
+#include "iotops/core/time.hpp"
 
 namespace iotops::crypto {
 
@@ -39,11 +40,7 @@ const std::string& http_date_now() {
     thread_local std::string text;
     std::time_t t = std::time(nullptr);
     if (t != last) {
-        struct tm tm {};
-        gmtime_r(&t, &tm);
-        char buf[64];
-        std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-        text = buf;
+        text = format_http_date(from_time_t(t));
         last = t;
     }
     return text;
