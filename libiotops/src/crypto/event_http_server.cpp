@@ -243,8 +243,7 @@ int EventHttpServer::bind(const std::string& host, int port) {
 }
 
 std::string EventHttpServer::origin() const {
-    std::string host = impl_->host.find(':') != std::string::npos ? "[" + impl_->host + "]" : impl_->host;
-    return "http://" + host + ":" + std::to_string(impl_->port);
+    return http_origin(false, impl_->host, impl_->port);
 }
 
 void EventHttpServer::run() {

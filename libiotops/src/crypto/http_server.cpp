@@ -116,6 +116,11 @@ int http_status_for(ErrorKind kind) {
     }
 }
 
+std::string http_origin(bool tls, const std::string& host, int port) {
+    std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return (tls ? "https://" : "http://") + h + ":" + std::to_string(port);
+}
+
 ServerResponse answer_safely(const ServerHandler& handler, const ServerRequest& request) {
     try {
         return handler(request);
@@ -179,8 +184,7 @@ int HttpServer::bind(const std::string& host, int port) {
 }
 
 std::string HttpServer::origin() const {
-    std::string host = impl_->host.find(':') != std::string::npos ? "[" + impl_->host + "]" : impl_->host;
-    return (impl_->options.certificates.empty() ? "http://" : "https://") + host + ":" + std::to_string(impl_->port);
+    return http_origin(!impl_->options.certificates.empty(), impl_->host, impl_->port);
 }
 
 void HttpServer::run() {

@@ -85,6 +85,9 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// "http://host:port" or "https://host:port", an IPv6 host in brackets: a server's origin.
+std::string http_origin(bool tls, const std::string& host, int port);
+
 // The HTTP status a handler's iotops::Error of this exit-code kind is answered with.
 int http_status_for(ErrorKind kind);
 
