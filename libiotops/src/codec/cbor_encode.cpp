@@ -1,5 +1,5 @@
-// CBOR encoding: heads through cbor_head_writer.hpp, floats through libcbor. The deterministic form (RFC 8949 section 4.2.1)
-// uses the shortest heads, definite lengths only, map entries sorted by the bytes of their encoded
+// CBOR encoding: heads through cbor_head.hpp, floats through libcbor. The deterministic form
+// (RFC 8949 section 4.2.1) uses the shortest heads, definite lengths only, map entries sorted by the bytes of their encoded
 // keys, and the shortest float that keeps the value (NaN as f97e00).
 #include <cbor.h>
 
