@@ -15,6 +15,7 @@
 #include "iotops/est/masa.hpp"
 #include "iotops/est/multipart_core.hpp"
 #include "iotops/est/registrar_coaps.hpp"
+#include "masa_in_process.hpp"
 
 using namespace iotops;
 using namespace iotops::est;
@@ -318,14 +319,14 @@ struct BrskiFixture {
         c.masa_anchors = {pki.vendor.cert};
         auto service = std::make_shared<const RegistrarVoucherService>(c, [this](const MasaCall& call) {
             calls.push_back(call);
-            auto a = masa.request_voucher(BrskiRequest{call.content_type, call.accept, call.body, {}});
+            MasaAnswer a = test::answer_in_process(masa, call);
             // A MASA that sends its certificate along for the registrar, as cBRSKI allows.
             if (masa_adds_x5bag && a.status == 200) {
                 auto m = crypto::cose::Sign1::parse(a.body);
                 m.unprotected_header().set_x5bag({pki.masa.cert});
                 a.body = m.encode();
             }
-            return MasaAnswer{a.status, a.content_type, a.body};
+            return a;
         });
         return Resources{brski_coap_resources(service, AuditLog(dir + "/audit.ndjson"))};
     }

@@ -10,6 +10,7 @@
 #include "iotops/crypto/http_server.hpp"
 #include "iotops/est/registrar_brski.hpp"
 #include "iotops/est/registrar_voucher.hpp"
+#include "masa_in_process.hpp"
 
 using namespace iotops;
 using namespace iotops::est;
@@ -39,12 +40,7 @@ struct Fixture {
     MasaTransport to_masa() {
         return [this](const MasaCall& call) {
             calls.push_back(call);
-            BrskiRequest r;
-            r.content_type = call.content_type;
-            r.accept = call.accept;
-            r.body = call.body;
-            auto a = masa.request_voucher(r);
-            return MasaAnswer{a.status, a.content_type, a.body};
+            return test::answer_in_process(masa, call);
         };
     }
     BrskiRequest from_pledge(Bytes pvr, const test::Identity& tls_client, std::string ct = media_voucher_cms) const {
